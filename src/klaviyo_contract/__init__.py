@@ -1,0 +1,33 @@
+"""Contract tests for Klaviyo API responses against Klaviyo's published JSON Schemas."""
+
+from __future__ import annotations
+
+from .contract import Contract
+from .errors import (
+    ContractError,
+    ContractViolation,
+    InputError,
+    NoSchemaFor,
+    SchemaSetError,
+    UnknownSchema,
+    UnresolvableRef,
+)
+from .model import Exchange, Problem, Record, Result, Source, Summary, Violation
+
+__all__ = [
+    "Contract",
+    "ContractError",
+    "ContractViolation",
+    "Exchange",
+    "InputError",
+    "NoSchemaFor",
+    "Problem",
+    "Record",
+    "Result",
+    "SchemaSetError",
+    "Source",
+    "Summary",
+    "UnknownSchema",
+    "UnresolvableRef",
+    "Violation",
+]

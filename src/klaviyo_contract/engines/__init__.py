@@ -1,0 +1,104 @@
+"""Validation engines behind one seam: compile a schema once, then check payloads.
+
+Each engine takes a :class:`~klaviyo_contract.registry.SchemaSet` and turns a schema
+name into a :data:`Check`: a function from a payload to the violations it has, in
+the dialect's semantics (nullable, asserted formats, strict mode). Engines agree on
+verdicts and on each violation's (instance path, keyword); they word messages alike
+through :func:`describe`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..formats import FORMATS
+
+if TYPE_CHECKING:
+    from ..model import JSON, Violation
+    from ..registry import SchemaSet
+
+#: A compiled schema: payload -> its violations (empty when it conforms).
+Check = Callable[[Any], tuple["Violation", ...]]
+
+
+class Engine(Protocol):
+    """What every engine provides."""
+
+    name: str
+
+    def compile(self, name: str, *, strict: bool = False) -> Check:
+        """The check for schema ``name``; compiled once, then cached."""
+        ...
+
+
+def _reference(schema_set: SchemaSet) -> Engine:
+    from .reference import ReferenceEngine
+
+    return ReferenceEngine(schema_set)
+
+
+#: Engine name -> factory. `auto` is resolved by :func:`create`.
+ENGINES: dict[str, Callable[[SchemaSet], Engine]] = {"reference": _reference}
+ENGINE_CHOICES = ("auto", *ENGINES)
+
+
+def create(name: str, schema_set: SchemaSet) -> Engine:
+    """The engine called ``name`` (``auto``: the fastest one available) over a set."""
+    if name == "auto":
+        name = "compiled" if "compiled" in ENGINES else "reference"
+    try:
+        factory = ENGINES[name]
+    except KeyError:
+        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINE_CHOICES)}")
+    return factory(schema_set)
+
+
+def show(value: JSON, limit: int = 60) -> str:
+    """A value as compact JSON, cut to ``limit`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_FORMAT_RULES = {
+    "date-time": "an RFC 3339 date-time",
+    "date": "an RFC 3339 full-date",
+    "time": "an RFC 3339 full-time",
+    "uri": "an absolute RFC 3986 URI",
+    "email": "an RFC 5321 mailbox",
+    "uuid": "a UUID",
+}
+assert set(_FORMAT_RULES) == set(FORMATS)
+
+
+def describe(keyword: str, expected: Any, instance: JSON, prop: str | None = None) -> str | None:
+    """The message for a failed keyword, worded the same whichever engine found it.
+
+    Returns None for keywords without a dialect wording (the engine's own is used).
+    """
+    if keyword == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(f'"{kind}"' for kind in kinds)
+        return f"{show(instance)} is not of type {wanted}"
+    if keyword == "enum":
+        return f"{show(instance)} is not one of {show(expected, 200)}"
+    if keyword == "const":
+        return f"{show(instance)} is not {show(expected)}"
+    if keyword == "required":
+        return f'"{prop}" is a required property'
+    if keyword == "format":
+        rule = _FORMAT_RULES.get(expected, f'a "{expected}"')
+        return f"{show(instance)} is not {rule}"
+    if keyword == "additionalProperties":
+        return f'"{prop}" is not a property the schema names (strict mode)'
+    if keyword == "oneOf":
+        return f"{show(instance)} matches none, or more than one, of {len(expected)} alternatives"
+    if keyword == "anyOf":
+        return f"{show(instance)} matches none of {len(expected)} alternatives"
+    if keyword == "maxProperties":
+        return f"has more than {expected} properties"
+    return None

@@ -1,0 +1,108 @@
+"""Every exception the package raises, in one place.
+
+A *violation* is data (:class:`~klaviyo_contract.model.Violation`); only
+:meth:`Contract.check` turns violations into an exception. The classes here are for
+*problems*: a broken schema set, an unknown name, a payload no schema fits.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Result
+
+
+class ContractError(Exception):
+    """Base class of every problem klaviyo-contract reports."""
+
+
+class SchemaSetError(ContractError, ValueError):
+    """A schema file (or OpenAPI document) cannot be loaded as part of a contract."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(file, reason)
+        self.file = file
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+class UnresolvableRef(SchemaSetError):
+    """A ``$ref`` names a schema that is not part of the loaded set."""
+
+    def __init__(self, file: str, ref: str, pointer: str) -> None:
+        self.ref = ref
+        self.pointer = pointer
+        super().__init__(
+            file,
+            f"$ref {ref!r} at {pointer or '/'} names no loaded schema; "
+            "vendor it too (klaviyo-contract schemas vendor NAME --from DIR) "
+            "or load the folder that has it",
+        )
+
+
+class UnknownSchema(ContractError, LookupError):
+    """A schema name that the contract does not have."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.known = tuple(sorted(known))
+
+    def __str__(self) -> str:
+        close = difflib.get_close_matches(self.name, self.known, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return f"no schema named {self.name!r} in this contract{hint}"
+
+
+class NoSchemaFor(ContractError, LookupError):
+    """Nothing (or more than one thing) picks the schema for a payload."""
+
+    def __init__(self, reason: str, candidates: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.candidates = tuple(candidates)
+
+    def __str__(self) -> str:
+        if self.candidates:
+            shown = ", ".join(self.candidates[:8])
+            more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
+            return f"{self.reason}; candidates: {shown}{more}; pick one with --schema NAME"
+        return f"{self.reason}; name the schema with --schema NAME"
+
+
+class InputError(ContractError, ValueError):
+    """An input that cannot be read as a payload (reported as a value, not raised far)."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class ContractViolation(ContractError, AssertionError):
+    """A payload broke its contract; raised by :meth:`Contract.check` only."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result)
+        self.result = result
+
+    @property
+    def violations(self) -> tuple[object, ...]:
+        return self.result.violations
+
+    def __str__(self) -> str:
+        result = self.result
+        where = f" ({result.source})" if result.source else ""
+        count = len(result.violations)
+        lines = [f"payload{where} breaks {result.schema}: {count} violation{'s' * (count != 1)}"]
+        lines.extend(f"  {violation}" for violation in result.violations)
+        return "\n".join(lines)

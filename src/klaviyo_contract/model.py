@@ -1,0 +1,175 @@
+"""Frozen values shared by every layer: where a payload came from, what was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: A parsed JSON value (what ``json.loads`` returns).
+JSON = Any
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a payload came from.
+
+    ``path`` is the file as the user named it (``"-"`` for standard input), ``line``
+    and ``column`` are 1-based where known, and ``entry`` names the element of a
+    container format (``"entries[3]"`` in a HAR, ``"interactions[0]"`` in a cassette,
+    ``"[7]"`` in a JSON array).
+    """
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    entry: str | None = None
+
+    def __str__(self) -> str:
+        text = "<stdin>" if self.path == "-" else self.path
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        if self.entry is not None:
+            text += f" {self.entry}"
+        return text
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The recorded (or live) HTTP request a response payload answered."""
+
+    method: str
+    url: str
+    status: int
+
+    @property
+    def path(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def fields(self) -> dict[str, frozenset[str]]:
+        """JSON:API sparse fieldsets requested: ``fields[TYPE]=a,b`` -> {TYPE: {a, b}}."""
+        from urllib.parse import parse_qsl, urlsplit
+
+        requested: dict[str, frozenset[str]] = {}
+        for key, value in parse_qsl(urlsplit(self.url).query, keep_blank_values=True):
+            if key.startswith("fields[") and key.endswith("]"):
+                kind = key[len("fields[") : -1]
+                names = frozenset(name.strip() for name in value.split(",") if name.strip())
+                requested[kind] = requested.get(kind, frozenset()) | names
+        return requested
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One payload to check, with its origin and (for recordings) its exchange."""
+
+    source: Source
+    payload: JSON
+    exchange: Exchange | None = None
+
+
+ProblemKind = Literal["unreadable", "unrouted", "skipped"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be checked: unreadable, not routable, or skipped.
+
+    ``skipped`` is for inputs that legitimately have no contract (an endpoint the
+    contract does not cover); the others make the run fail with status 2.
+    """
+
+    source: Source
+    reason: str
+    kind: ProblemKind = "unreadable"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a payload breaks its schema.
+
+    Attributes:
+        schema: the schema the payload was checked against.
+        instance_path: JSON Pointer to the offending value in the payload.
+        keyword: the JSON Schema keyword that failed (``type``, ``format``, ...).
+        message: a human sentence about the failure.
+        schema_path: JSON Pointer of the failing keyword in the published schema set,
+            ``#/components/schemas/NAME/...``: the file and place that states the rule.
+        property: for ``required`` and strict ``additionalProperties``, the property named.
+        source: where the payload came from, when known.
+    """
+
+    schema: str
+    instance_path: str
+    keyword: str
+    message: str
+    schema_path: str
+    property: str | None = None
+    source: Source | None = None
+
+    def __str__(self) -> str:
+        where = self.instance_path or "/"
+        return f"{where}: {self.message} [{self.keyword}]"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of checking one payload against one schema."""
+
+    schema: str
+    violations: tuple[Violation, ...] = ()
+    source: Source | None = None
+    exchange: Exchange | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+Outcome = Result | Problem
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every outcome of a run, in input order, and how long it took."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    seconds: float = 0.0
+    engine: str = ""
+    counts: dict[str, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        counts = {"checked": 0, "conform": 0, "violate": 0, "unreadable": 0, "skipped": 0}
+        for outcome in self.outcomes:
+            if isinstance(outcome, Result):
+                counts["checked"] += 1
+                counts["conform" if outcome.valid else "violate"] += 1
+            elif outcome.kind == "skipped":
+                counts["skipped"] += 1
+            else:
+                counts["unreadable"] += 1
+        object.__setattr__(self, "counts", counts)
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, Result))
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(o for o in self.outcomes if isinstance(o, Problem))
+
+    @property
+    def exit_status(self) -> int:
+        """0 all conform; 1 a violation; 2 an input could not be read or routed."""
+        if self.counts["unreadable"]:
+            return 2
+        if self.counts["violate"]:
+            return 1
+        return 0

@@ -1,0 +1,119 @@
+"""Copy named schemas and everything they reference from upstream, and lock them.
+
+Klaviyo's files are the contract's data: they are copied byte for byte, never
+edited, and ``schemas.lock`` records for each one where it came from and its sha256,
+so a test (and ``klaviyo-contract schemas check``) can tell a hand edit from a vendoring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import dialect
+from .errors import SchemaSetError, UnknownSchema
+from .registry import LOCK_NAME, read_schema_file
+
+LOCK_NOTE = "Written by `klaviyo-contract schemas vendor`; do not edit by hand."
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _index(source: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
+    index: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for path in sorted(source.glob("*.json")):
+        name, document = read_schema_file(path)
+        index.setdefault(name, (path, document))
+    return index
+
+
+def read_lock(folder: Path) -> dict[str, dict[str, Any]]:
+    """The lock's entries by schema name ({} when there is no lock)."""
+    path = folder / LOCK_NAME
+    if not path.exists():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["schemas"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SchemaSetError(str(path), f"unreadable lock file: {error}") from None
+    if not isinstance(entries, dict):
+        raise SchemaSetError(str(path), "unreadable lock file: 'schemas' is not an object")
+    return entries
+
+
+def vendor(names: Iterable[str], source: str | Path, dest: str | Path) -> list[str]:
+    """Copy ``names`` and their transitive refs from ``source`` into ``dest``.
+
+    Returns the names copied, sorted. The lock in ``dest`` keeps its other entries.
+
+    Raises:
+        UnknownSchema: a requested name is not in ``source``.
+        SchemaSetError: ``source`` is not a folder, a file is unreadable, or a ref
+            names a schema ``source`` does not have.
+    """
+    source, dest = Path(source), Path(dest)
+    if not source.is_dir():
+        raise SchemaSetError(str(source), "not a folder of schema files")
+    index = _index(source)
+    requested = list(names)
+    for name in requested:
+        if name not in index:
+            raise UnknownSchema(name, index)
+    wanted: set[str] = set()
+    todo = list(requested)
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        path, document = index[name]
+        for ref, where in dialect.refs(document):
+            target = dialect.ref_name(ref)
+            if target is None or target not in index:
+                raise SchemaSetError(str(path), f"$ref {ref!r} at {where or '/'} is not in {source}")
+            todo.append(target)
+
+    dest.mkdir(parents=True, exist_ok=True)
+    lock = read_lock(dest)
+    for name in sorted(wanted):
+        path = index[name][0]
+        shutil.copyfile(path, dest / path.name)
+        lock[name] = {
+            "file": path.name,
+            "source": (source / path.name).as_posix(),
+            "sha256": sha256(path),
+            "requested": name in requested or bool(lock.get(name, {}).get("requested")),
+        }
+    text = json.dumps({"note": LOCK_NOTE, "schemas": dict(sorted(lock.items()))}, indent=2)
+    temporary = dest / f".{LOCK_NAME}.tmp"
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, dest / LOCK_NAME)
+    return sorted(wanted)
+
+
+def verify_lock(folder: str | Path) -> list[str]:
+    """Every way the schema files of ``folder`` differ from its lock (empty: they agree)."""
+    folder = Path(folder)
+    lock = read_lock(folder)
+    if not lock:
+        return []
+    problems: list[str] = []
+    locked_files = set()
+    for name, entry in sorted(lock.items()):
+        path = folder / str(entry.get("file", ""))
+        locked_files.add(path.name)
+        if not path.is_file():
+            problems.append(f"{path}: locked for {name} but missing")
+        elif sha256(path) != entry.get("sha256"):
+            problems.append(f"{path}: sha256 differs from the lock; vendor it again, never edit it")
+    for path in sorted(folder.glob("*.json")):
+        if path.name not in locked_files:
+            problems.append(f"{path}: not in {LOCK_NAME}; add it with `schemas vendor`")
+    return problems
