@@ -17,8 +17,19 @@ Schema = Mapping[str, Any]
 REF_PREFIX = "#/components/schemas/"
 
 #: Keywords whose value is one subschema.
-_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
-        "propertyNames", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+)
 #: Keywords whose value is a list of subschemas.
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: Keywords whose value maps names to subschemas.
@@ -26,8 +37,21 @@ _NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentS
 
 #: Keywords that only annotate: they never make a payload invalid.
 ANNOTATIONS = frozenset(
-    {"title", "description", "example", "examples", "default", "readOnly", "writeOnly",
-     "deprecated", "$comment", "$schema", "$id", "nullable", "x-klaviyo-operation"}
+    {
+        "title",
+        "description",
+        "example",
+        "examples",
+        "default",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "$comment",
+        "$schema",
+        "$id",
+        "nullable",
+        "x-klaviyo-operation",
+    }
 )
 
 

@@ -70,7 +70,9 @@ class SchemaSet:
     @cached_property
     def registry(self) -> Registry[Any]:
         document = {"components": {"schemas": dict(self.schemas)}}
-        return Registry().with_resource(BASE_URI, DRAFT202012.create_resource(document))
+        resource = DRAFT202012.create_resource(document)
+        registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)
+        return registry
 
     def location(self, subschema: object) -> tuple[str, str] | None:
         """(schema name, JSON Pointer) of a subschema object of this set, by identity.

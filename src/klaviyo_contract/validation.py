@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import ContractError, NoSchemaFor
-from .model import Exchange, Outcome, Problem, Record, Result, Source, Violation
+from .model import Exchange, Outcome, Problem, Record, Source, Violation
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -15,12 +15,9 @@ if TYPE_CHECKING:
 
 def _resolve(payload: Any, pointer: str) -> Any:
     node = payload
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(token)]
-        else:
-            node = node[token]
+    for escaped in pointer.split("/")[1:]:
+        token = escaped.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
     return node
 
 
@@ -40,7 +37,7 @@ def sparse(
         if violation.keyword == "required" and violation.instance_path.endswith("/attributes"):
             resource = _resolve(payload, violation.instance_path[: -len("/attributes")])
             kind = resource.get("type") if isinstance(resource, Mapping) else None
-            if kind in fields and violation.property not in fields[kind]:
+            if isinstance(kind, str) and kind in fields and violation.property not in fields[kind]:
                 continue
         kept.append(violation)
     return tuple(kept)
@@ -73,8 +70,10 @@ def check_records(
                 exchange=record.exchange,
             )
         except NoSchemaFor as error:
-            kind = "skipped" if record.exchange is not None and not error.candidates else "unrouted"
-            yield Problem(record.source, str(error), kind)
+            if record.exchange is not None and not error.candidates:
+                yield Problem(record.source, str(error), "skipped")
+            else:
+                yield Problem(record.source, str(error), "unrouted")
         except ContractError as error:
             yield Problem(record.source, str(error), "unrouted")
 

@@ -77,7 +77,9 @@ def vendor(names: Iterable[str], source: str | Path, dest: str | Path) -> list[s
         for ref, where in dialect.refs(document):
             target = dialect.ref_name(ref)
             if target is None or target not in index:
-                raise SchemaSetError(str(path), f"$ref {ref!r} at {where or '/'} is not in {source}")
+                raise SchemaSetError(
+                    str(path), f"$ref {ref!r} at {where or '/'} is not in {source}"
+                )
             todo.append(target)
 
     dest.mkdir(parents=True, exist_ok=True)

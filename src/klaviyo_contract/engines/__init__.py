@@ -51,7 +51,8 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
     try:
         factory = ENGINES[name]
     except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose from {', '.join(ENGINE_CHOICES)}")
+        choices = ", ".join(ENGINE_CHOICES)
+        raise ValueError(f"unknown engine {name!r}; choose from {choices}") from None
     return factory(schema_set)
 
 

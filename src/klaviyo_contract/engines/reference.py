@@ -86,7 +86,7 @@ def _validator_class(*, strict: bool) -> Any:
     hooks["required"] = _required
     if strict:
         hooks["properties"] = _strict_properties(base["properties"])
-    cls = validators.extend(Draft202012Validator, hooks)
+    cls = validators.extend(Draft202012Validator, hooks)  # type: ignore[no-untyped-call]
     # jsonschema's evolve() re-picks the class from each subschema's "$schema", and
     # every Klaviyo file names plain 2020-12: following a $ref would drop the
     # dialect's hooks. Our class keeps itself across refs instead.

@@ -1,0 +1,264 @@
+"""The ``klaviyo-contract`` command: parse options, call the core, map to exit status.
+
+Each subcommand parses into a frozen options value and calls the same facade as
+the Python API. ``run(argv, stdout, stderr)`` takes its streams, so tests need no
+subprocess. Exit status: 0 all conform, 1 a violation, 2 a usage error, an
+unreadable input or a broken schema set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from . import engines, progress
+from .contract import Contract
+from .errors import ContractError
+from .model import Summary
+
+OK, VIOLATION, PROBLEM = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake on the command line, reported as one line with status 2."""
+
+
+@dataclass(frozen=True)
+class ContractOptions:
+    schemas: str | None = None
+    openapi: str | None = None
+    engine: str = "auto"
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    paths: tuple[str, ...]
+    contract: ContractOptions
+    schema: str | None = None
+    format: str = "text"
+    output: str | None = None
+    strict: bool = False
+
+
+def _report_formats() -> tuple[str, ...]:
+    from .reports import WRITERS
+
+    return tuple(WRITERS)
+
+
+def load_contract(options: ContractOptions) -> Contract:
+    """The contract the options name: a folder, an OpenAPI document, or the bundled one."""
+    if options.openapi is not None:
+        return Contract.from_openapi(options.openapi, engine=options.engine)  # type: ignore[attr-defined, no-any-return]
+    if options.schemas is not None:
+        return Contract.from_directory(options.schemas, engine=options.engine)
+    return Contract.default(engine=options.engine)
+
+
+def write_atomically(path: str, render: Callable[[TextIO], None]) -> None:
+    """Write a report to ``path`` through a temporary file: readers never see half of it."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            render(stream)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
+    from . import inputs
+    from .reports import ReportOptions, write
+    from .validation import check_records
+
+    contract = load_contract(options.contract)
+    if options.schema is not None:
+        contract.schema(options.schema)  # an unknown name is a usage error, up front
+    start = time.perf_counter()
+    outcomes = check_records(
+        contract, inputs.read_all(options.paths), schema=options.schema, strict=options.strict
+    )
+    summary = Summary(
+        tuple(progress.counted(outcomes, stderr)),
+        seconds=time.perf_counter() - start,
+        engine=contract.engine.name,
+    )
+    report_options = ReportOptions(
+        color=options.output is None and wants_color(stdout), tool_version=_version()
+    )
+    if options.output is None:
+        write(summary, options.format, stdout, report_options)
+    else:
+        write_atomically(
+            options.output, lambda out: write(summary, options.format, out, report_options)
+        )
+        counts = summary.counts
+        stderr.write(
+            f"{counts['checked']} checked, {counts['violate']} violate, "
+            f"{counts['unreadable']} unreadable: report written to {options.output}\n"
+        )
+    return summary.exit_status
+
+
+def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    action = args.action
+    if action == "vendor":
+        from .registry import bundled_directory
+        from .vendor import vendor
+
+        if not args.names or args.source is None:
+            raise UsageError("schemas vendor NAME... --from DIR [--to DIR]")
+        dest = args.to or str(bundled_directory())
+        copied = vendor(args.names, args.source, dest)
+        stdout.write(f"vendored {len(copied)} schemas into {dest}: {', '.join(copied)}\n")
+        return OK
+    contract = load_contract(_contract_options(args))
+    if action == "list":
+        referenced = contract.schema_set.referenced()
+        for name in contract.names():
+            marker = " " if name in referenced else "*"
+            stdout.write(f"{marker} {name}\n")
+        stdout.write(f"{len(contract.names())} schemas; * marks those no other schema refers to\n")
+        return OK
+    if action == "show":
+        if not args.names:
+            raise UsageError("schemas show NAME")
+        for name in args.names:
+            stdout.write(json.dumps(contract.schema(name), indent=2, ensure_ascii=False) + "\n")
+        return OK
+    from .audit import check_schema_set
+
+    problems = check_schema_set(contract.schema_set)
+    for problem in problems:
+        stdout.write(f"{problem}\n")
+    count = len(contract.names())
+    if problems:
+        stdout.write(f"{count} schemas, {len(problems)} problems\n")
+        return PROBLEM
+    stdout.write(f"{count} schemas OK: every ref resolves, every schema is valid 2020-12\n")
+    return OK
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("klaviyo-contract")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _contract_options(args: argparse.Namespace) -> ContractOptions:
+    return ContractOptions(schemas=args.schemas, openapi=args.openapi, engine=args.engine)
+
+
+def _add_contract_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--schemas", metavar="DIR", help="a folder of Klaviyo schema files")
+    group.add_argument("--openapi", metavar="FILE", help="an OpenAPI 3.0 document (JSON/YAML)")
+    parser.add_argument(
+        "--engine",
+        choices=engines.ENGINE_CHOICES,
+        default="auto",
+        help="validation engine (default: auto, the fastest installed)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="klaviyo-contract",
+        description="Check Klaviyo API responses against Klaviyo's published JSON Schemas.",
+        epilog="Exit status: 0 all conform, 1 a violation, 2 a usage error, "
+        "an unreadable input or a broken schema set. NO_COLOR disables colour.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "validate",
+        help="check captured payloads",
+        description="Check payloads: .json (one payload, or an array of them), "
+        ".ndjson/.jsonl (one per line), folders (walked) or - (standard input).",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="check every payload against NAME (default: picked by route or JSON:API type)",
+    )
+    _add_contract_options(check)
+    check.add_argument("--format", choices=_report_formats(), default="text")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--strict", action="store_true", help="also report properties the schema does not name"
+    )
+
+    schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
+    schema_command.add_argument("action", choices=("list", "show", "check", "vendor"))
+    schema_command.add_argument("names", nargs="*", metavar="NAME")
+    schema_command.add_argument(
+        "--from", dest="source", metavar="DIR", help="vendor: the upstream folder of schema files"
+    )
+    schema_command.add_argument(
+        "--to", metavar="DIR", help="vendor: the destination (default: the bundled schemas/)"
+    )
+    _add_contract_options(schema_command)
+    return parser
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run the command line ``argv``; return the exit status."""
+    parser = build_parser()
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its message
+        return OK if exit_.code == 0 else PROBLEM
+    try:
+        if args.command == "validate":
+            options = ValidateOptions(
+                paths=tuple(args.paths),
+                contract=_contract_options(args),
+                schema=args.schema,
+                format=args.format,
+                output=args.output,
+                strict=args.strict,
+            )
+            return validate(options, stdout, stderr)
+        return schemas(args, stdout, stderr)
+    except (ContractError, UsageError, OSError) as error:
+        if args.debug:
+            traceback.print_exc(file=stderr)
+        stderr.write(f"klaviyo-contract: error: {error}\n")
+        return PROBLEM
+    except KeyboardInterrupt:
+        stderr.write("klaviyo-contract: interrupted\n")
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``klaviyo-contract`` console script."""
+    return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
