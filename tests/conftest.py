@@ -34,9 +34,13 @@ def needs_catalogue() -> Path:
     return CATALOGUE
 
 
-@pytest.fixture(scope="session")
-def contract() -> Contract:
-    return Contract.default(engine="reference")
+ENGINES = ("reference", "compiled")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def contract(request: pytest.FixtureRequest) -> Contract:
+    """The bundled contract, once per engine: both must keep every promise."""
+    return Contract.default(engine=request.param)
 
 
 QUEUED_COUPON_JOB: dict[str, Any] = {

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from conftest import ENGINES
 from klaviyo_contract import Contract, ContractViolation, UnknownSchema, UnresolvableRef
 from klaviyo_contract.errors import NoSchemaFor, SchemaSetError
 
@@ -193,8 +194,8 @@ def write_schemas(folder: Path, schemas: dict[str, dict[str, Any]]) -> Path:
     return folder
 
 
-@pytest.fixture
-def corners(tmp_path: Path) -> Contract:
+@pytest.fixture(params=ENGINES)
+def corners(tmp_path: Path, request: pytest.FixtureRequest) -> Contract:
     return Contract.from_directory(
         write_schemas(
             tmp_path,

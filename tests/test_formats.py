@@ -60,7 +60,10 @@ def test_strings_outside_rfc_3339_date_time_are_rejected(value: str) -> None:
         ("2023-02-29", False),
         ("2020-1-01", False),
         ("2020-01-01T00:00Z", False),
-        ("0000-01-01", False),
+        ("0000-02-29", True),
+        ("1900-02-29", False),
+        ("2000-02-29", True),
+        ("2024-04-31", False),
         ("9999-12-31", True),
     ],
 )

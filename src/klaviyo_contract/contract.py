@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import engines
 from .errors import ContractViolation
-from .model import Exchange, Result, Source
+from .model import Exchange, Result, Source, Violation
 from .registry import SchemaSet, bundled_directory, load_directory
 from .routing import Router
 from .validation import locate, sparse
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
     from .dialect import Schema
+
+
+def _order(violation: Violation) -> tuple[str, str, str]:
+    """Violations in payload order, whichever engine found them."""
+    return (violation.instance_path, violation.keyword, violation.property or "")
 
 
 class Contract:
@@ -94,6 +99,7 @@ class Contract:
             name = self.route(payload, exchange)
         violations = self.engine.compile(name, strict=strict)(payload)
         if violations:
+            violations = tuple(sorted(violations, key=_order))
             if fields is None and exchange is not None:
                 fields = exchange.fields
             violations = locate(sparse(violations, payload, fields or {}), source)

@@ -17,7 +17,7 @@ Schema = Mapping[str, Any]
 REF_PREFIX = "#/components/schemas/"
 
 #: Keywords whose value is one subschema.
-_ONE = (
+SINGLE_SCHEMA = (
     "items",
     "additionalProperties",
     "not",
@@ -31,9 +31,9 @@ _ONE = (
     "additionalItems",
 )
 #: Keywords whose value is a list of subschemas.
-_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: Keywords whose value maps names to subschemas.
-_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
 #: Keywords that only annotate: they never make a payload invalid.
 ANNOTATIONS = frozenset(
@@ -106,14 +106,14 @@ def subschemas(schema: Schema, at: str = "") -> Iterator[tuple[str, Schema]]:
             continue
         yield where, node
         children: list[tuple[str, Any]] = []
-        for keyword in _ONE:
+        for keyword in SINGLE_SCHEMA:
             if keyword in node:
                 children.append((f"{where}/{keyword}", node[keyword]))
-        for keyword in _MANY:
+        for keyword in SCHEMA_LISTS:
             value = node.get(keyword)
             if isinstance(value, list):
                 children.extend((f"{where}/{keyword}/{i}", item) for i, item in enumerate(value))
-        for keyword in _NAMED:
+        for keyword in SCHEMA_MAPS:
             value = node.get(keyword)
             if isinstance(value, Mapping):
                 children.extend(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from datetime import date as _date
 
 from rfc3986_validator import validate_rfc3986
 
@@ -21,17 +20,20 @@ _FULL_TIME = (
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.[0-9]+)?"
     r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>[0-9]{2}):(?P<off_minute>[0-9]{2}))"
 )
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DATE_TIME_RE = re.compile(rf"{_FULL_DATE}[Tt]{_FULL_TIME}", re.ASCII)
 _DATE_RE = re.compile(_FULL_DATE, re.ASCII)
 _TIME_RE = re.compile(_FULL_TIME, re.ASCII)
 
 
 def _valid_date(match: re.Match[str]) -> bool:
-    try:
-        _date(int(match["year"]), int(match["month"]), int(match["day"]))
-    except ValueError:
+    # RFC 3339 5.7: mday 01-28/29/30/31 by month and (Gregorian) leap year; any
+    # 4-digit year, 0000 included (Python's date starts at year 1).
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not 1 <= month <= 12:
         return False
-    return True
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 1 <= day <= (29 if month == 2 and leap else _DAYS_IN_MONTH[month - 1])
 
 
 def _valid_time(match: re.Match[str]) -> bool:

@@ -74,6 +74,19 @@ class SchemaSet:
         registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)
         return registry
 
+    def at(self, pointer: str) -> Any:
+        """The value at ``#/components/schemas/...`` in the set (None if nowhere)."""
+        node: Any = {"components": {"schemas": self.schemas}}
+        for escaped in pointer.lstrip("#").split("/")[1:]:
+            token = escaped.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
     def location(self, subschema: object) -> tuple[str, str] | None:
         """(schema name, JSON Pointer) of a subschema object of this set, by identity.
 

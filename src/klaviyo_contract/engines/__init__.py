@@ -39,15 +39,37 @@ def _reference(schema_set: SchemaSet) -> Engine:
     return ReferenceEngine(schema_set)
 
 
+def _compiled(schema_set: SchemaSet) -> Engine:
+    from .compiled import CompiledEngine
+
+    return CompiledEngine(schema_set)
+
+
 #: Engine name -> factory. `auto` is resolved by :func:`create`.
-ENGINES: dict[str, Callable[[SchemaSet], Engine]] = {"reference": _reference}
+ENGINES: dict[str, Callable[[SchemaSet], Engine]] = {
+    "reference": _reference,
+    "compiled": _compiled,
+}
 ENGINE_CHOICES = ("auto", *ENGINES)
 
 
+def compiled_available() -> bool:
+    """Whether jsonschema-rs imports here (it is a default dependency)."""
+    try:
+        import jsonschema_rs  # noqa: F401
+    except ImportError:  # pragma: no cover - a platform without its wheels
+        return False
+    return True
+
+
 def create(name: str, schema_set: SchemaSet) -> Engine:
-    """The engine called ``name`` (``auto``: the fastest one available) over a set."""
+    """The engine called ``name`` over a set; ``auto``: compiled where installed.
+
+    Raises:
+        ValueError: no engine has that name.
+    """
     if name == "auto":
-        name = "compiled" if "compiled" in ENGINES else "reference"
+        name = "compiled" if compiled_available() else "reference"
     try:
         factory = ENGINES[name]
     except KeyError:
