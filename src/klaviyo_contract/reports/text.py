@@ -23,7 +23,8 @@ RESET = "\x1b[0m"
 
 # Control characters other than newline and tab, which a payload or a file name may
 # carry: written raw, an ESC in a payload value could restyle or rewrite the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (json.loads makes them from "\ud800") cannot be encoded at all.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
@@ -60,11 +61,11 @@ def _write_result(result: Result, out: TextIO, paint: _Paint) -> None:
     count = len(result.violations)
     where = str(result.source) if result.source is not None else "<payload>"
     header = (
-        f"{paint(_printable(where), BOLD)}: {count} violation{'s' * (count != 1)} of "
+        f"{paint(printable(where), BOLD)}: {count} violation{'s' * (count != 1)} of "
         f"{paint(result.schema, BOLD)}"
     )
     if result.exchange is not None:
-        header += " " + paint(f"({_printable(str(result.exchange))})", DIM)
+        header += " " + paint(f"({printable(str(result.exchange))})", DIM)
     out.write(header + "\n")
     for violation in result.violations:
         _write_violation(violation, out, paint)
@@ -74,11 +75,11 @@ def _write_violation(violation: Violation, out: TextIO, paint: _Paint) -> None:
     # One line per violation: pointer, message, keyword, and where the rule is stated.
     # A message that spans lines keeps its further lines under the first, so one
     # violation never reads as two; the keyword and schema path close the last line.
-    *lines, last = _printable(violation.message).splitlines() or [""]
+    *lines, last = printable(violation.message).splitlines() or [""]
     last += f" [{violation.keyword}]"
     if violation.schema_path:
-        last += " " + paint(_printable(violation.schema_path), DIM)
-    pointer = paint(_printable(violation.instance_path or "/"), RED)
+        last += " " + paint(printable(violation.schema_path), DIM)
+    pointer = paint(printable(violation.instance_path or "/"), RED)
     first, *more = [*lines, last]
     out.write(f"  {pointer}: {first}\n")
     for text in more:
@@ -86,15 +87,21 @@ def _write_violation(violation: Violation, out: TextIO, paint: _Paint) -> None:
 
 
 def _write_problem(problem: Problem, out: TextIO, paint: _Paint) -> None:
-    first, *more = _printable(problem.reason).splitlines() or [""]
-    out.write(f"{paint(_printable(str(problem.source)), BOLD)}: {paint(first, YELLOW)}\n")
+    first, *more = printable(problem.reason).splitlines() or [""]
+    out.write(f"{paint(printable(str(problem.source)), BOLD)}: {paint(first, YELLOW)}\n")
     for text in more:
         out.write(f"  {paint(text, YELLOW)}\n")
 
 
-def _printable(text: str) -> str:
-    r"""``text`` with control characters (but newline and tab) shown as ``\xNN``."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+def printable(text: str) -> str:
+    r"""``text`` with control characters (but newline and tab) and lone surrogates
+    shown as Python escapes (``\x1b``, ``\ud800``)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _summary_style(summary: Summary) -> str:
