@@ -173,3 +173,18 @@ class Summary:
         if self.counts["violate"]:
             return 1
         return 0
+
+
+@dataclass(frozen=True)
+class InvalidPayload:
+    """A generated payload that breaks exactly one constraint, and which.
+
+    A validator must report ``keyword`` at ``instance_path`` (for ``required``, the
+    object missing the property), and nothing anywhere else.
+    """
+
+    payload: JSON
+    keyword: str
+    instance_path: str
+    kind: str
+    description: str

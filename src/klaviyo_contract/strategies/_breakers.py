@@ -1,0 +1,152 @@
+"""One-constraint mutations: each invalid payload breaks exactly one labelled rule.
+
+The targets are read off the strategy tree of a schema (every required name, type,
+enum, format and non-nullable place, through properties and array items); a valid
+payload is drawn, the path to the target is made to exist with valid values, and
+the value there is broken. The label says which keyword a validator must report,
+at which instance path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ..dialect import pointer
+from ..formats import FORMATS
+from ..model import InvalidPayload
+from ._build import Node, _types
+from ._formats import FORMAT_BREAKERS
+
+#: A path through the schema: property names, and None for "some array item".
+Path = tuple[str | None, ...]
+
+_WRONG_TYPED: dict[str, Any] = {
+    "string": "not-a-number",
+    "integer": 7,
+    "boolean": True,
+    "array": [],
+    "object": {},
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A constraint an invalid payload can break, and where."""
+
+    path: Path
+    kind: str
+    keyword: str
+    node: Node
+    name: str | None = None
+
+    def describe(self) -> str:
+        where = "/".join("*" if segment is None else segment for segment in self.path) or "(root)"
+        what = f" {self.name!r}" if self.name else ""
+        return f"{self.kind}{what} at {where}"
+
+
+def targets(root: Node) -> list[Target]:
+    """Every constraint of the tree below ``root`` that a mutation can break alone."""
+    found: list[Target] = []
+
+    def walk(node: Node, path: Path) -> None:
+        schema = node.schema if isinstance(node.schema, dict) else {}
+        types = [kind for kind in _types(schema) if kind != "null"]
+        enum = schema.get("enum")
+        in_array = bool(path) and path[-1] is None
+        if types and _wrong_types(types):
+            found.append(Target(path, "item-type" if in_array else "type", "type", node))
+        admits_null = "null" in _types(schema) or (enum is not None and None in enum)
+        if (types or enum is not None) and not admits_null:
+            found.append(Target(path, "null", "type" if types else "enum", node))
+        if enum is not None:
+            kind = "discriminator" if path and path[-1] == "type" else "enum"
+            found.append(Target(path, kind, "enum", node))
+        if schema.get("format") in FORMATS and (not types or "string" in types):
+            found.append(Target(path, "format", "format", node))
+        for name in node.required:
+            found.append(Target(path, "required", "required", node, name))
+        for name, child in node.properties.items():
+            walk(child, (*path, name))
+        if node.items is not None:
+            walk(node.items, (*path, None))
+
+    walk(root, ())
+    return found
+
+
+def _wrong_types(types: list[str]) -> list[str]:
+    allowed = set(types) | ({"integer"} if "number" in types else set())
+    return [kind for kind in _WRONG_TYPED if kind not in allowed]
+
+
+def _broken(draw: Any, target: Target, value: Any) -> Any:
+    schema = target.node.schema
+    if target.kind in ("type", "item-type"):
+        kind = draw(st.sampled_from(_wrong_types([k for k in _types(schema) if k != "null"])))
+        return _WRONG_TYPED[kind]
+    if target.kind == "null":
+        return None
+    if target.kind in ("enum", "discriminator"):
+        enum = [item for item in schema["enum"] if item is not None]
+        if enum and all(isinstance(item, str) for item in enum):
+            candidates = [f"{enum[0]}-x", "", enum[0].upper() + "?", "unknown"]
+        else:
+            candidates = [max((i for i in enum if isinstance(i, int)), default=0) + 1, "unknown"]
+        return draw(st.sampled_from([c for c in candidates if c not in enum]))
+    if target.kind == "format":
+        return draw(st.sampled_from(FORMAT_BREAKERS[schema["format"]]))
+    if target.kind == "required":
+        broken = dict(value)
+        broken.pop(target.name, None)
+        return broken
+    raise AssertionError(f"unknown target kind {target.kind}")  # pragma: no cover
+
+
+def invalid_payloads(root: Node, found: list[Target]) -> st.SearchStrategy[InvalidPayload]:
+    """Valid payloads of ``root`` with one of ``found`` broken, labelled."""
+
+    @st.composite
+    def build(draw: Any) -> InvalidPayload:
+        target = draw(st.sampled_from(found))
+        concrete: list[str | int] = []
+
+        def place(node: Node, value: Any, path: Path) -> Any:
+            if not path:
+                return _broken(draw, target, value)
+            segment, rest = path[0], path[1:]
+            if segment is None:
+                assert node.items is not None
+                items = (
+                    list(value) if isinstance(value, list) and value else [draw(node.items.present)]
+                )
+                index = draw(st.integers(0, len(items) - 1))
+                concrete.append(index)
+                current = items[index]
+                if rest and current is None:
+                    current = draw(node.items.present)
+                items[index] = place(node.items, current, rest)
+                return items
+            child = node.properties[segment]
+            mapping = dict(value)
+            current = mapping.get(segment)
+            if segment not in mapping or (rest and current is None):
+                current = draw(child.present)
+            concrete.append(segment)
+            mapping[segment] = place(child, current, rest)
+            return mapping
+
+        start = draw(root.present) if target.path or target.kind == "required" else None
+        payload = place(root, start, target.path)
+        return InvalidPayload(
+            payload=payload,
+            keyword=target.keyword,
+            instance_path=pointer(concrete),
+            kind=target.kind,
+            description=target.describe(),
+        )
+
+    return build()
