@@ -122,6 +122,48 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     return summary.exit_status
 
 
+@dataclass(frozen=True)
+class GenerateOptions:
+    name: str
+    contract: ContractOptions
+    count: int = 10
+    invalid: bool = False
+    seed: int | None = None
+
+
+def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
+    """NDJSON of generated payloads: the same seed always gives the same lines."""
+    try:
+        from . import strategies
+    except ImportError:
+        raise UsageError(
+            "generate needs Hypothesis: pip install 'klaviyo-contract[generate]'"
+        ) from None
+    from .generation import examples
+
+    contract = load_contract(options.contract)
+    contract.schema(options.name)
+    if options.invalid:
+        strategy = strategies.invalid_payloads(contract, options.name)
+    else:
+        strategy = strategies.payloads(contract, options.name)
+    for example in examples(strategy, count=options.count, seed=options.seed):
+        if options.invalid:
+            line = {
+                "payload": example.payload,
+                "breaks": {
+                    "keyword": example.keyword,
+                    "instance_path": example.instance_path,
+                    "kind": example.kind,
+                    "description": example.description,
+                },
+            }
+        else:
+            line = example
+        stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return OK
+
+
 def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     action = args.action
     if action == "vendor":
@@ -186,6 +228,16 @@ def _add_contract_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="klaviyo-contract",
@@ -215,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="also report properties the schema does not name"
     )
+
+    make = commands.add_parser(
+        "generate",
+        help="generate payloads as NDJSON",
+        description="Generate valid (or, with --invalid, labelled invalid) payloads "
+        "for schema NAME, one JSON document a line.",
+    )
+    make.add_argument("name", metavar="NAME")
+    make.add_argument("--count", type=_positive, default=10, help="how many (default 10)")
+    make.add_argument("--invalid", action="store_true",
+                      help="payloads that each break one constraint, with its label")
+    make.add_argument("--seed", type=int, help="the same seed gives the same output")
+    _add_contract_options(make)
 
     schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
     schema_command.add_argument("action", choices=("list", "show", "check", "vendor"))
@@ -248,6 +313,18 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 strict=args.strict,
             )
             return validate(options, stdout, stderr)
+        if args.command == "generate":
+            return generate(
+                GenerateOptions(
+                    name=args.name,
+                    contract=_contract_options(args),
+                    count=args.count,
+                    invalid=args.invalid,
+                    seed=args.seed,
+                ),
+                stdout,
+                stderr,
+            )
         return schemas(args, stdout, stderr)
     except (ContractError, UsageError, OSError) as error:
         if args.debug:
