@@ -71,8 +71,10 @@ def admit_null(node: dict[str, Any], variants: set[str]) -> dict[str, Any]:
         variants.add(name)
         node["$ref"] = _VARIANT_PREFIX + name
     if "allOf" in node:
-        node["allOf"] = [admit_null(branch, variants) if isinstance(branch, dict) else True
-                         for branch in node["allOf"]]
+        node["allOf"] = [
+            admit_null(branch, variants) if isinstance(branch, dict) else True
+            for branch in node["allOf"]
+        ]
     for keyword in ("oneOf", "anyOf"):
         if keyword in node and not any(_accepts_null(branch) for branch in node[keyword]):
             node[keyword] = [*node[keyword], _NULL]
@@ -95,7 +97,11 @@ def rewrite(node: Any, variants: set[str], *, strict: bool = False) -> Any:
             out[keyword] = {k: rewrite(v, variants, strict=strict) for k, v in value.items()}
         else:
             out[keyword] = value
-    if strict and "properties" in out and not {"additionalProperties", "patternProperties"} & out.keys():
+    if (
+        strict
+        and "properties" in out
+        and not {"additionalProperties", "patternProperties"} & out.keys()
+    ):
         out["additionalProperties"] = False
     if dialect.admits_null(node):
         out = admit_null(out, variants)
@@ -109,8 +115,10 @@ def document(schema_set: SchemaSet, *, strict: bool = False) -> dict[str, Any]:
     them by JSON Pointer wherever it is registered.
     """
     variants: set[str] = set()
-    schemas = {name: rewrite(schema, variants, strict=strict)
-               for name, schema in schema_set.schemas.items()}
+    schemas = {
+        name: rewrite(schema, variants, strict=strict)
+        for name, schema in schema_set.schemas.items()
+    }
     nullable: dict[str, Any] = {}
     todo = sorted(variants)
     while todo:
@@ -126,7 +134,7 @@ def published_location(pointer: str) -> str:
     """A keyword's pointer in :func:`document` -> its place in the published schemas."""
     prefix = f"/components/{NULLABLE_VARIANTS}/"
     if pointer.startswith(prefix):
-        return "#/components/schemas/" + pointer[len(prefix):]
+        return "#/components/schemas/" + pointer[len(prefix) :]
     return "#" + pointer
 
 
@@ -159,8 +167,9 @@ def inline(schema_set: SchemaSet, name: str, *, depth: int = 2) -> Any:
         if stack.count(target) >= depth:
             resolved: Any = dict(_NULL) if nullable else False
         else:
-            resolved = expand(forms[NULLABLE_VARIANTS if nullable else "schemas"][target],
-                              (*stack, target))
+            resolved = expand(
+                forms[NULLABLE_VARIANTS if nullable else "schemas"][target], (*stack, target)
+            )
         rest = {key: value for key, value in node.items() if key != "$ref"}
         return {"allOf": [resolved, expand(rest, stack)]} if rest else resolved
 
