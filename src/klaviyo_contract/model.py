@@ -9,7 +9,7 @@ from typing import Any, Literal
 JSON = Any
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Source:
     """Where a payload came from.
 

@@ -1,0 +1,55 @@
+"""The ``.ndjson`` / ``.jsonl`` reader: one payload per line, streamed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from ..model import Problem, Record, Source
+from ._json import os_reason, parse, problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import BinaryIO
+
+__all__ = ["read_lines", "read_ndjson"]
+
+_WHITESPACE = b" \t\r\n"
+
+
+def read_ndjson(stream: BinaryIO, path: str) -> Iterator[Record | Problem]:
+    """Read newline-delimited JSON, one line at a time (memory stays flat).
+
+    Each non-blank line is one payload, ``Source.line`` its 1-based line number. A bad
+    line is a Problem and reading goes on with the next. A file with no payload lines
+    yields nothing (a valid, empty stream). A UTF-8 byte order mark is refused like
+    any other fault of its line (RFC 8259 8.1); at the start of the file that is line 1.
+
+    Args:
+        stream: the open file, binary; it is iterated, never read whole.
+        path: the name to put in each Source.
+
+    Returns:
+        An iterator of Records and Problems, in line order.
+    """
+    yield from read_lines(enumerate(stream, 1), path)
+
+
+def read_lines(lines: Iterable[tuple[int, bytes]], path: str) -> Iterator[Record | Problem]:
+    """Parse numbered lines as NDJSON (the part shared with standard input sniffing).
+
+    A read error of the stream ends it with a Problem at the line it could not read.
+    """
+    number = 0
+    try:
+        for number, line in lines:
+            if not line.strip(_WHITESPACE):
+                continue
+            try:
+                payload = parse(line)
+            except InputError as err:
+                yield problem(path, err, line=number)
+                continue
+            yield Record(Source(path, number), payload)
+    except OSError as err:
+        yield Problem(Source(path, number + 1), os_reason(err))
