@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -96,15 +95,10 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     contract = load_contract(options.contract)
     if options.schema is not None:
         contract.schema(options.schema)  # an unknown name is a usage error, up front
-    start = time.perf_counter()
     outcomes = check_records(
         contract, inputs.read_all(options.paths), schema=options.schema, strict=options.strict
     )
-    summary = Summary(
-        tuple(progress.counted(outcomes, stderr)),
-        seconds=time.perf_counter() - start,
-        engine=contract.engine.name,
-    )
+    summary = Summary.collect(progress.counted(outcomes, stderr), engine=contract.engine.name)
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout), tool_version=_version()
     )
@@ -212,6 +206,13 @@ def _version() -> str:
         return "0+unknown"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed metadata only when asked (it costs startup)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
+
+
 def _contract_options(args: argparse.Namespace) -> ContractOptions:
     return ContractOptions(schemas=args.schemas, openapi=args.openapi, engine=args.engine)
 
@@ -246,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
         "an unreadable input or a broken schema set. NO_COLOR disables colour.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
@@ -276,8 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("name", metavar="NAME")
     make.add_argument("--count", type=_positive, default=10, help="how many (default 10)")
-    make.add_argument("--invalid", action="store_true",
-                      help="payloads that each break one constraint, with its label")
+    make.add_argument(
+        "--invalid",
+        action="store_true",
+        help="payloads that each break one constraint, with its label",
+    )
     make.add_argument("--seed", type=int, help="the same seed gives the same output")
     _add_contract_options(make)
 

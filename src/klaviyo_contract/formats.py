@@ -12,8 +12,6 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-from rfc3986_validator import validate_rfc3986
-
 # RFC 3339 section 5.6. DIGIT is ASCII only; "T" and "Z" may be lower case (5.6, NOTE).
 _FULL_DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
 _FULL_TIME = (
@@ -74,6 +72,8 @@ def is_time(value: str) -> bool:
 
 def is_uri(value: str) -> bool:
     """RFC 3986 ``URI``: an absolute URI with a scheme, ASCII only."""
+    from rfc3986_validator import validate_rfc3986  # compiles its grammar on import
+
     return value.isascii() and validate_rfc3986(value, rule="URI") is not None
 
 

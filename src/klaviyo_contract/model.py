@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 #: A parsed JSON value (what ``json.loads`` returns).
@@ -136,26 +139,57 @@ class Result:
 Outcome = Result | Problem
 
 
+COUNTS = ("checked", "conform", "violate", "unreadable", "skipped")
+
+
 @dataclass(frozen=True)
 class Summary:
-    """Every outcome of a run, in input order, and how long it took."""
+    """What a run found: counts, and every outcome worth reporting, in input order.
+
+    Built with :meth:`collect` from a stream of outcomes, a summary keeps the
+    violating results and the problems, and only counts the payloads that conform
+    (per file, in ``conforming``): memory stays flat however many payloads pass.
+    Built directly, it keeps what it is given and counts it.
+    """
 
     outcomes: tuple[Outcome, ...] = ()
     seconds: float = 0.0
     engine: str = ""
-    counts: dict[str, int] = field(init=False, compare=False, repr=False)
+    counts: Mapping[str, int] = field(default_factory=dict)
+    #: Conforming payloads per file that ``outcomes`` does not list.
+    conforming: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        counts = {"checked": 0, "conform": 0, "violate": 0, "unreadable": 0, "skipped": 0}
-        for outcome in self.outcomes:
-            if isinstance(outcome, Result):
-                counts["checked"] += 1
-                counts["conform" if outcome.valid else "violate"] += 1
-            elif outcome.kind == "skipped":
-                counts["skipped"] += 1
+        if not self.counts:
+            counts = dict.fromkeys(COUNTS, 0)
+            for outcome in self.outcomes:
+                _count(counts, outcome)
+            for number in self.conforming.values():
+                counts["checked"] += number
+                counts["conform"] += number
+            object.__setattr__(self, "counts", MappingProxyType(counts))
+
+    @classmethod
+    def collect(cls, outcomes: Iterable[Outcome], *, engine: str = "") -> Summary:
+        """Consume ``outcomes``, keeping what reports list and counting the rest."""
+        start = time.perf_counter()
+        kept: list[Outcome] = []
+        counts = dict.fromkeys(COUNTS, 0)
+        conforming: dict[str, int] = {}
+        for outcome in outcomes:
+            _count(counts, outcome)
+            if isinstance(outcome, Result) and outcome.valid:
+                path = outcome.source.path if outcome.source is not None else ""
+                conforming[path] = conforming.get(path, 0) + 1
             else:
-                counts["unreadable"] += 1
-        object.__setattr__(self, "counts", counts)
+                kept.append(outcome)
+        return cls(
+            tuple(kept),
+            seconds=time.perf_counter() - start,
+            engine=engine,
+            counts=MappingProxyType(counts),
+            conforming=MappingProxyType(conforming),
+        )
 
     @property
     def results(self) -> tuple[Result, ...]:
@@ -173,6 +207,16 @@ class Summary:
         if self.counts["violate"]:
             return 1
         return 0
+
+
+def _count(counts: dict[str, int], outcome: Outcome) -> None:
+    if isinstance(outcome, Result):
+        counts["checked"] += 1
+        counts["conform" if outcome.valid else "violate"] += 1
+    elif outcome.kind == "skipped":
+        counts["skipped"] += 1
+    else:
+        counts["unreadable"] += 1
 
 
 @dataclass(frozen=True)

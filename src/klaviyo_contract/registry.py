@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from . import dialect
 from .errors import SchemaSetError, UnknownSchema, UnresolvableRef
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 #: Where the reassembled document lives; ``.invalid`` never resolves.
 BASE_URI = "https://klaviyo-contract.invalid/openapi.json"
@@ -69,6 +69,11 @@ class SchemaSet:
 
     @cached_property
     def registry(self) -> Registry[Any]:
+        """The ``referencing`` registry of the set (imported here: the compiled engine
+        never needs it, and it costs startup)."""
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
         document = {"components": {"schemas": dict(self.schemas)}}
         resource = DRAFT202012.create_resource(document)
         registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)

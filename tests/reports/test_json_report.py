@@ -49,7 +49,7 @@ def report(seconds: float = 0.25, version: str = "0.1.0") -> dict:
 
 def test_the_report_names_the_tool_engine_and_counts():
     data = report()
-    assert list(data) == ["tool", "engine", "summary", "outcomes"]
+    assert list(data) == ["tool", "engine", "summary", "conforming", "outcomes"]
     assert data["tool"] == {"name": "klaviyo-contract", "version": "0.1.0"}
     assert data["engine"] == "reference"
     assert data["summary"] == {

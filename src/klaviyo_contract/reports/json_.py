@@ -17,16 +17,24 @@ TOOL_NAME = "klaviyo-contract"
 
 
 def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
-    """Write ``summary`` as one indented JSON object.
+    """Write ``summary`` as one JSON object, each outcome on a line of its own.
 
     Keys come in a fixed order and ``seconds`` appears once, in ``summary``, so two
     runs over the same inputs give equal reports once it is dropped. Every outcome
     has the same keys (``null`` or empty where they do not apply): ``kind`` is
-    ``"result"`` for a checked payload, else the problem's kind. Text outside ASCII
-    is escaped, so the report survives any output encoding.
+    ``"result"`` for a checked payload, else the problem's kind. Payloads that
+    conform are counted per file in ``conforming``. Text outside ASCII is escaped,
+    so the report survives any output encoding. (One line an outcome keeps the
+    C encoder: ``indent`` would make ``json`` fall back to its Python one.)
     """
-    json.dump(encode(summary, options.tool_version), out, indent=2, ensure_ascii=True)
-    out.write("\n")
+    document = encode(summary, options.tool_version)
+    outcomes = document.pop("outcomes")
+    head = json.dumps(document, indent=2, ensure_ascii=True)
+    out.write(head[:-2] + ',\n  "outcomes": [')
+    for index, outcome in enumerate(outcomes):
+        out.write(",\n    " if index else "\n    ")
+        out.write(json.dumps(outcome, ensure_ascii=True))
+    out.write("\n  ]\n}\n" if outcomes else "]\n}\n")
 
 
 def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
@@ -39,6 +47,7 @@ def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
             "exit_status": summary.exit_status,
             "seconds": round(summary.seconds, 3),
         },
+        "conforming": dict(sorted(summary.conforming.items())),
         "outcomes": [_outcome(outcome) for outcome in summary.outcomes],
     }
 

@@ -1,0 +1,130 @@
+"""The two engines agree: same verdicts, same (instance path, keyword), same formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from klaviyo_contract import Contract
+from klaviyo_contract.formats import FORMATS
+from test_formats import INVALID_DATE_TIMES, VALID_DATE_TIMES
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REFERENCE = Contract.default(engine="reference")
+COMPILED = Contract.default(engine="compiled")
+
+
+def _builtin(fmt: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator({"format": fmt}, validate_formats=True)
+
+
+EDGE_CASES = {
+    "date-time": VALID_DATE_TIMES + INVALID_DATE_TIMES,
+    "date": [
+        "2024-02-29",
+        "2023-02-29",
+        "0000-02-29",
+        "1900-02-29",
+        "2024-1-01",
+        "2024-01-01T00:00Z",
+    ],
+    "time": ["08:30:06Z", "23:59:60Z", "15:59:60-08:00", "22:59:60Z", "08:30:06", "08:30:06+24:00"],
+    "uri": [
+        "https://a.klaviyo.com/api/x/",
+        "urn:isbn:0451450523",
+        "mailto:a@b.c",
+        "not a uri",
+        "//a.klaviyo.com/api/",
+        "/api/jobs/1",
+        "http://\u0192\u00f8\u00f8.com/",
+        "http://e.com/%zz",
+        "http://e.com/%C3%A9",
+        "bar,baz:foo",
+        "http://e.com/a b",
+        "http://[2001:db8::7]/c",
+        "https://a.klaviyo.com/api/x/?page[cursor]=y",
+        "http://e.com/?q=%2G",
+    ],
+    "email": [
+        "a@b.c",
+        "te..st@e.com",
+        '"a b"@e.com',
+        "a@[127.0.0.1]",
+        "a@[IPv6:::1]",
+        "a@[127.0.0.300]",
+        ".a@e.com",
+        "2962",
+    ],
+    "uuid": [
+        "2EB8AA08-AA98-11EA-B4AA-73B441D16380",
+        "2eb8aa08aa9811eab4aa73b441d16380",
+        "2eb8aa08-aa98-11ea-b4ga-73b441d16380",
+        "00000000-0000-0000-0000-000000000000",
+    ],
+}
+
+
+@pytest.mark.parametrize(("fmt", "value"), [(f, v) for f, vs in EDGE_CASES.items() for v in vs])
+def test_jsonschema_rs_built_in_formats_follow_the_dialect_s_rfc_rules(
+    fmt: str, value: str
+) -> None:
+    """The compiled engine uses these built-ins: they must say what our checkers say."""
+    assert _builtin(fmt).is_valid(value) is FORMATS[fmt](value)
+
+
+_ALPHABETS = {
+    "date-time": "0123456789-:TtZz.+ ",
+    "date": "0123456789-",
+    "time": "0123456789:.Zz+-",
+    "uri": "abhtps:/?#[]@!$&'()*+,;=%-._~0129AF \u00e9<>\\{}|^`\"",
+    "email": 'ab.c@[]:"\\ -+1IPv6x',
+    "uuid": "0123456789abcdefABCDEFG-",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_the_built_in_formats_agree_on_fuzzed_strings(fmt: str) -> None:
+    validator = _builtin(fmt)
+
+    @given(st.text(alphabet=_ALPHABETS[fmt], max_size=30))
+    def agree(value: str) -> None:
+        assert validator.is_valid(value) is FORMATS[fmt](value), value
+
+    agree()
+
+
+def _pairs(contract: Contract, payload: object, name: str | None = None) -> set[tuple[str, str]]:
+    return {(v.instance_path, v.keyword) for v in contract.validate(payload, name).violations}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+def test_the_engines_agree_on_the_examples(path: Path) -> None:
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert REFERENCE.validate(payload) == COMPILED.validate(payload)
+
+
+@pytest.mark.parametrize(
+    "name", ["CouponCodeCreateJobResponseObjectResource", "PostCatalogItemCreateJobResponse"]
+)
+def test_the_engines_agree_on_generated_invalid_payloads(name: str) -> None:
+    @given(COMPILED.invalid_payloads(name))
+    def agree(example: object) -> None:
+        payload = example.payload  # type: ignore[attr-defined]
+        assert REFERENCE.validate(payload, name) == COMPILED.validate(payload, name)
+
+    agree()
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_the_engines_agree_in_strict_mode(strict: bool) -> None:
+    payload = json.loads((EXAMPLES / "coupon-code-job-complete.json").read_text(encoding="utf-8"))
+    payload["attributes"]["priority"] = 1
+    payload["relationships"]["coupon-codes"]["data"][0]["extra"] = True
+    reference = REFERENCE.validate(payload, strict=strict)
+    assert reference == COMPILED.validate(payload, strict=strict)
+    assert len(reference.violations) == (2 if strict else 0)
