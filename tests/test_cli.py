@@ -106,7 +106,9 @@ def test_every_bad_input_is_one_line_with_its_place_and_the_rest_is_checked(run_
 
 
 def test_a_missing_path_is_reported_and_others_still_checked(run_line, tmp_path) -> None:
-    result = run_line("validate", str(tmp_path / "nope.json"), str(EXAMPLES / "coupon-code-job-queued.json"))
+    result = run_line(
+        "validate", str(tmp_path / "nope.json"), str(EXAMPLES / "coupon-code-job-queued.json")
+    )
     assert result.status == 2
     assert "nope.json: no such file or directory" in result.out
     assert "1 checked (1 conform" in result.out
@@ -114,7 +116,9 @@ def test_a_missing_path_is_reported_and_others_still_checked(run_line, tmp_path)
 
 def test_ndjson_violations_name_their_line(run_line, tmp_path) -> None:
     bad = dict(QUEUED_COUPON_JOB, type="coupon-code")
-    write(tmp_path / "jobs.ndjson", "\n".join(json.dumps(p) for p in [QUEUED_COUPON_JOB, bad]) + "\n")
+    write(
+        tmp_path / "jobs.ndjson", "\n".join(json.dumps(p) for p in [QUEUED_COUPON_JOB, bad]) + "\n"
+    )
     result = run_line("validate", str(tmp_path / "jobs.ndjson"), "--schema", COUPON)
     assert result.status == 1
     assert "jobs.ndjson:2: 1 violation of " + COUPON in result.out
@@ -227,7 +231,9 @@ def test_schemas_vendor_copies_a_closure(run_line, tmp_path) -> None:
     from conftest import needs_catalogue
 
     catalogue = needs_catalogue()
-    result = run_line("schemas", "vendor", "ObjectLinks", "--from", str(catalogue), "--to", str(tmp_path))
+    result = run_line(
+        "schemas", "vendor", "ObjectLinks", "--from", str(catalogue), "--to", str(tmp_path)
+    )
     assert result.status == 0
     assert (tmp_path / "klaviyo-objectlinks-schema.json").is_file()
     assert (tmp_path / "schemas.lock").is_file()

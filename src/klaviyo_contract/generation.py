@@ -9,13 +9,16 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 
-def examples(strategy: SearchStrategy[Any], *, count: int, seed: int | None = None) -> Iterator[Any]:
+def examples(
+    strategy: SearchStrategy[Any], *, count: int, seed: int | None = None
+) -> Iterator[Any]:
     """``count`` examples of ``strategy``; the same ``seed`` gives the same ones.
 
     Runs Hypothesis' engine in its generate phase only, with no example database,
     so nothing is read or written on disk and the output depends on the seed alone.
     """
-    from hypothesis import HealthCheck, Phase, given, seed as fix_seed, settings
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as fix_seed
 
     drawn: list[Any] = []
 

@@ -84,9 +84,7 @@ def test_an_empty_array_holds_no_payloads():
 
 def test_a_bad_json_file_is_one_problem_located_in_source_and_reason():
     (found,) = records(read_json, b'{\n  "a": 1\n  "b": 2\n}', "bad.json")
-    assert found == Problem(
-        Source("bad.json", 3, 3), "not valid JSON: expected ',' or '}'"
-    )
+    assert found == Problem(Source("bad.json", 3, 3), "not valid JSON: expected ',' or '}'")
 
 
 def test_an_empty_json_file_is_a_problem():

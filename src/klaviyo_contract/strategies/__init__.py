@@ -12,7 +12,8 @@ from hypothesis.errors import InvalidArgument
 
 from .. import bundle
 from ..model import InvalidPayload
-from ._breakers import invalid_payloads as _invalid, targets
+from ._breakers import invalid_payloads as _invalid
+from ._breakers import targets
 from ._build import Builder, Node
 
 if TYPE_CHECKING:
