@@ -58,7 +58,7 @@ def _report_formats() -> tuple[str, ...]:
 def load_contract(options: ContractOptions) -> Contract:
     """The contract the options name: a folder, an OpenAPI document, or the bundled one."""
     if options.openapi is not None:
-        return Contract.from_openapi(options.openapi, engine=options.engine)  # type: ignore[attr-defined, no-any-return]
+        return Contract.from_openapi(options.openapi, engine=options.engine)
     if options.schemas is not None:
         return Contract.from_directory(options.schemas, engine=options.engine)
     return Contract.default(engine=options.engine)
@@ -164,9 +164,17 @@ def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from .registry import bundled_directory
         from .vendor import vendor
 
-        if not args.names or args.source is None:
-            raise UsageError("schemas vendor NAME... --from DIR [--to DIR]")
+        if args.source is None or (not args.names and not Path(args.source).is_file()):
+            raise UsageError(
+                "schemas vendor NAME... --from DIR [--to DIR], "
+                "or schemas vendor --from OPENAPI-FILE [--to DIR]"
+            )
         dest = args.to or str(bundled_directory())
+        if Path(args.source).is_file():
+            from .vendor import vendor_document
+
+            stdout.write(f"vendored {vendor_document(args.source, dest)} into {dest}\n")
+            return OK
         copied = vendor(args.names, args.source, dest)
         stdout.write(f"vendored {len(copied)} schemas into {dest}: {', '.join(copied)}\n")
         return OK

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import engines
-from .errors import ContractViolation
+from .errors import ContractViolation, NoSchemaFor
 from .model import Exchange, Result, Source, Violation
 from .registry import SchemaSet, bundled_directory, load_directory
-from .routing import Router
+from .routing import Route, Router
 from .validation import locate, sparse
 
 if TYPE_CHECKING:
@@ -31,10 +31,13 @@ class Contract:
     Each schema's validator is compiled on first use and kept.
     """
 
-    def __init__(self, schema_set: SchemaSet, *, engine: str = "auto") -> None:
+    def __init__(
+        self, schema_set: SchemaSet, *, engine: str = "auto", routes: Iterable[Route] = ()
+    ) -> None:
         self.schema_set = schema_set
         self.engine = engines.create(engine, schema_set)
-        self.router = Router(schema_set)
+        self.routes = tuple(routes)
+        self.router = Router(schema_set, self.routes)
 
     @classmethod
     def default(cls, *, engine: str = "auto") -> Contract:
@@ -45,10 +48,57 @@ class Contract:
     def from_directory(cls, path: str | Path, *, engine: str = "auto") -> Contract:
         """Every ``*.json`` schema file of a folder, as Klaviyo publishes them.
 
+        OpenAPI documents in its ``openapi/`` subfolder add the routes of the
+        operations whose success response is one of the folder's schemas, with their
+        inline error schemas (the JSON:API error document), so recorded exchanges
+        are routed by method, path and status.
+
         Raises:
             SchemaSetError: a file is unreadable or a ref names a schema not loaded.
         """
-        return cls(load_directory(path), engine=engine)
+        schema_set = load_directory(path)
+        folder = Path(path) / "openapi"
+        documents = sorted(
+            file for file in folder.glob("*") if file.suffix in (".json", ".yaml", ".yml")
+        )
+        if not documents:
+            return cls(schema_set, engine=engine)
+        from . import openapi
+
+        schemas, files = dict(schema_set.schemas), dict(schema_set.files)
+        routes: list[Route] = []
+        for document in map(openapi.load, documents):
+            for name, schema in document.schemas.items():
+                if name not in schemas and name not in document.schemas_from_components:
+                    schemas[name] = schema
+                    files[name] = f"{document.file}#/components/responses/{name}"
+            routes.extend(document.routes)
+        covered = {(r.method, r.template) for r in routes if r.schema in schema_set.schemas}
+        covered -= {(r.method, r.template) for r in routes if r.schema not in schemas}
+        routes = [r for r in routes if (r.method, r.template) in covered]
+        used = {r.schema for r in routes}
+        for name in list(schemas):
+            if name not in schema_set.schemas and name not in used:
+                del schemas[name], files[name]
+        return cls(SchemaSet(schemas, files, origin=str(path)), engine=engine, routes=routes)
+
+    @classmethod
+    def from_openapi(cls, path: str | Path, *, engine: str = "auto") -> Contract:
+        """The ``components.schemas`` and ``paths`` of an OpenAPI 3.0 document.
+
+        Raises:
+            SchemaSetError: the document cannot be read or a ref names nothing.
+        """
+        from . import openapi
+
+        document = openapi.load(path)
+        files = {
+            name: f"{document.file}#/components/"
+            f"{'schemas' if name in document.schemas_from_components else 'responses'}/{name}"
+            for name in document.schemas
+        }
+        schema_set = SchemaSet(document.schemas, files, origin=document.file)
+        return cls(schema_set, engine=engine, routes=document.routes)
 
     def names(self) -> tuple[str, ...]:
         """Every schema name, sorted."""
@@ -65,10 +115,34 @@ class Contract:
     def route(self, payload: Any, exchange: Exchange | None = None) -> str:
         """The schema name a payload is checked against when none is given.
 
+        A recorded exchange is routed by its method, path and status where the
+        contract has routes; a bare payload by its JSON:API ``type``. Where the type
+        fits several response documents, the one the payload conforms to is taken;
+        if it conforms to several, or breaks them all alike, the choice changes
+        nothing and the first is taken.
+
         Raises:
-            NoSchemaFor: nothing picks one schema; the error lists the candidates.
+            NoSchemaFor: no route or type picks a schema, or the candidates disagree;
+                the error lists them.
         """
-        return self.router.for_payload(payload)
+        if exchange is not None and self.routes:
+            return self.router.for_exchange(exchange)
+        candidates = self.router.for_payload(payload)
+        if len(candidates) == 1:
+            return candidates[0]
+        verdicts = {name: self._pairs(payload, name) for name in candidates}
+        conforming = [name for name, pairs in verdicts.items() if not pairs]
+        if conforming:
+            return conforming[0]
+        if len({frozenset(pairs) for pairs in verdicts.values()}) == 1:
+            return candidates[0]
+        raise NoSchemaFor(
+            "the payload's type fits several schemas and it breaks each differently", candidates
+        )
+
+    def _pairs(self, payload: Any, name: str) -> set[tuple[str, str]]:
+        check = self.engine.compile(name)
+        return {(v.instance_path, v.keyword) for v in check(payload)}
 
     def validate(
         self,

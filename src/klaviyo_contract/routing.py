@@ -1,30 +1,95 @@
-"""Which schema a payload is checked against: by JSON:API ``type``, or by route.
+"""Which schema a payload is checked against: by route, or by JSON:API ``type``.
+
+A recorded exchange is routed by its method, path and status through the route
+table (from an OpenAPI document's ``paths``): an exact status beats a ``4XX`` range,
+which beats ``default``; a literal path segment beats a ``{parameter}``.
 
 A bare payload names its resource type at the top (a resource object) or under
-``data`` (a document, one resource or a list). The schema is the one whose
-``type`` enum holds that value at the same place; where several fit, the schemas no
-other schema refers to (response documents rather than their parts) are preferred,
-and a remaining tie is an error that lists the candidates.
+``data`` (a document, one resource or a list). The candidates are the schemas whose
+``type`` enum holds that value at the same place; where several fit, those no other
+schema refers to (response documents rather than their parts) are preferred.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import dialect
 from .errors import NoSchemaFor
-from .registry import SchemaSet
+
+if TYPE_CHECKING:
+    from .model import Exchange
+    from .registry import SchemaSet
 
 Place = Literal["top", "data", "data[]"]
 
 
-class Router:
-    """Picks schema names for payloads of one schema set."""
+@dataclass(frozen=True)
+class Route:
+    """One response of one operation: ``GET /api/x/{id}`` answering ``200`` -> schema."""
 
-    def __init__(self, schema_set: SchemaSet) -> None:
+    method: str
+    template: str
+    status: str
+    schema: str
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts = re.split(r"(\{[^/{}]+\})", self.template.rstrip("/"))
+        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+        object.__setattr__(self, "_pattern", re.compile(regex + "/?"))
+
+    def matches_path(self, path: str) -> bool:
+        return self._pattern.fullmatch(path) is not None
+
+    def status_rank(self, status: int) -> int | None:
+        """0 for the exact code, 1 for its range (``4XX``), 2 for ``default``, else None."""
+        if self.status == str(status):
+            return 0
+        if (
+            len(self.status) == 3
+            and self.status.endswith("XX")
+            and self.status[0] == str(status)[0]
+        ):
+            return 1
+        return 2 if self.status == "DEFAULT" else None
+
+    @property
+    def parameters(self) -> int:
+        return self.template.count("{")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.template} {self.status} -> {self.schema}"
+
+
+class Router:
+    """Picks schema names for payloads of one schema set and its route table."""
+
+    def __init__(self, schema_set: SchemaSet, routes: Iterable[Route] = ()) -> None:
         self.schema_set = schema_set
+        self.routes = tuple(routes)
+
+    def for_exchange(self, exchange: Exchange) -> str:
+        """The schema of the response an exchange recorded.
+
+        Raises:
+            NoSchemaFor: no route covers the method, path and status (no contract).
+        """
+        path = exchange.path
+        best: tuple[int, int, str] | None = None
+        for route in self.routes:
+            if route.method != exchange.method.upper() or not route.matches_path(path):
+                continue
+            rank = route.status_rank(exchange.status)
+            if rank is not None and (best is None or (rank, route.parameters) < best[:2]):
+                best = (rank, route.parameters, route.schema)
+        if best is None:
+            raise NoSchemaFor(f"no contract for {exchange}")
+        return best[2]
 
     def _resolve(self, schema: Any) -> Any:
         seen = set()
@@ -62,11 +127,11 @@ class Router:
                 index.setdefault(key, []).append(name)
         return index
 
-    def for_payload(self, payload: Any) -> str:
-        """The schema for a bare payload, picked by its JSON:API ``type``.
+    def for_payload(self, payload: Any) -> list[str]:
+        """The schemas a bare payload's JSON:API ``type`` points at, best first.
 
         Raises:
-            NoSchemaFor: no type, no schema for it, or more than one candidate.
+            NoSchemaFor: no type, or no schema has it.
         """
         key = _type_of(payload)
         if key is None:
@@ -76,12 +141,10 @@ class Router:
             referenced = self.schema_set.referenced()
             roots = [name for name in candidates if name not in referenced]
             candidates = roots or candidates
-        if len(candidates) == 1:
-            return candidates[0]
-        place = {"top": "", "data": " under data", "data[]": " in the data list"}[key[0]]
         if not candidates:
+            place = {"top": "", "data": " under data", "data[]": " in the data list"}[key[0]]
             raise NoSchemaFor(f"no loaded schema has type {key[1]!r}{place}")
-        raise NoSchemaFor(f"several schemas have type {key[1]!r}{place}", candidates)
+        return candidates
 
 
 def _type_of(payload: Any) -> tuple[Place, str] | None:

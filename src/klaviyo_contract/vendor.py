@@ -34,18 +34,52 @@ def _index(source: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
     return index
 
 
-def read_lock(folder: Path) -> dict[str, dict[str, Any]]:
-    """The lock's entries by schema name ({} when there is no lock)."""
+DOCUMENTS = "openapi"
+
+
+def read_lock(folder: Path, section: str = "schemas") -> dict[str, dict[str, Any]]:
+    """The lock's entries of a section: ``schemas`` by name, ``documents`` by file."""
     path = folder / LOCK_NAME
     if not path.exists():
         return {}
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["schemas"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        entries = json.loads(path.read_text(encoding="utf-8")).get(section, {})
+    except (OSError, ValueError, AttributeError) as error:
         raise SchemaSetError(str(path), f"unreadable lock file: {error}") from None
     if not isinstance(entries, dict):
-        raise SchemaSetError(str(path), "unreadable lock file: 'schemas' is not an object")
+        raise SchemaSetError(str(path), f"unreadable lock file: {section!r} is not an object")
     return entries
+
+
+def _write_lock(dest: Path, schemas: dict[str, Any], documents: dict[str, Any]) -> None:
+    lock: dict[str, Any] = {"note": LOCK_NOTE, "schemas": dict(sorted(schemas.items()))}
+    if documents:
+        lock["documents"] = dict(sorted(documents.items()))
+    temporary = dest / f".{LOCK_NAME}.tmp"
+    temporary.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, dest / LOCK_NAME)
+
+
+def vendor_document(source: str | Path, dest: str | Path) -> str:
+    """Copy an OpenAPI document verbatim into ``dest/openapi/`` and lock it.
+
+    Its routes then pick the schema of each recorded response (see
+    :meth:`Contract.from_directory`). Returns the copied file's lock key.
+
+    Raises:
+        SchemaSetError: the file is not an OpenAPI 3 document.
+    """
+    from .openapi import read_document
+
+    source, dest = Path(source), Path(dest)
+    read_document(source)
+    (dest / DOCUMENTS).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest / DOCUMENTS / source.name)
+    key = f"{DOCUMENTS}/{source.name}"
+    documents = read_lock(dest, "documents")
+    documents[key] = {"source": source.as_posix(), "sha256": sha256(source)}
+    _write_lock(dest, read_lock(dest), documents)
+    return key
 
 
 def vendor(names: Iterable[str], source: str | Path, dest: str | Path) -> list[str]:
@@ -93,10 +127,7 @@ def vendor(names: Iterable[str], source: str | Path, dest: str | Path) -> list[s
             "sha256": sha256(path),
             "requested": name in requested or bool(lock.get(name, {}).get("requested")),
         }
-    text = json.dumps({"note": LOCK_NOTE, "schemas": dict(sorted(lock.items()))}, indent=2)
-    temporary = dest / f".{LOCK_NAME}.tmp"
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, dest / LOCK_NAME)
+    _write_lock(dest, lock, read_lock(dest, "documents"))
     return sorted(wanted)
 
 
@@ -104,7 +135,7 @@ def verify_lock(folder: str | Path) -> list[str]:
     """Every way the schema files of ``folder`` differ from its lock (empty: they agree)."""
     folder = Path(folder)
     lock = read_lock(folder)
-    if not lock:
+    if not lock and not (folder / LOCK_NAME).exists():
         return []
     problems: list[str] = []
     locked_files = set()
@@ -118,4 +149,14 @@ def verify_lock(folder: str | Path) -> list[str]:
     for path in sorted(folder.glob("*.json")):
         if path.name not in locked_files:
             problems.append(f"{path}: not in {LOCK_NAME}; add it with `schemas vendor`")
+    documents = read_lock(folder, "documents")
+    for key, entry in sorted(documents.items()):
+        path = folder / key
+        if not path.is_file():
+            problems.append(f"{path}: locked but missing")
+        elif sha256(path) != entry.get("sha256"):
+            problems.append(f"{path}: sha256 differs from the lock; vendor it again, never edit it")
+    for path in sorted((folder / DOCUMENTS).glob("*")):
+        if f"{DOCUMENTS}/{path.name}" not in documents:
+            problems.append(f"{path}: not in {LOCK_NAME}; add it with `schemas vendor --from FILE`")
     return problems

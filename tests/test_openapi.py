@@ -1,0 +1,101 @@
+"""OpenAPI documents as contracts: schemas, inline error responses, routes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import OPENAPI
+from klaviyo_contract import Contract, Exchange, SchemaSetError
+from klaviyo_contract.vendor import read_lock, vendor_document, verify_lock
+
+CATALOGS = OPENAPI / "klaviyo-catalogs-api-openapi.yml"
+
+
+def needs_openapi() -> Path:
+    if not CATALOGS.is_file():
+        pytest.skip(f"the Klaviyo OpenAPI documents are not at {OPENAPI} (../shared/reference/)")
+    return CATALOGS
+
+
+def test_an_openapi_document_is_a_contract_with_routes() -> None:
+    contract = Contract.from_openapi(needs_openapi())
+    assert "GetCatalogItemResponseCollection" in contract.names() or len(contract.names()) > 100
+    assert "ClientError" in contract.names()
+    exchange = Exchange("GET", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01J", 200)
+    assert (
+        contract.router.for_exchange(exchange) == "GetCatalogItemCreateJobResponseCompoundDocument"
+    )
+    assert contract.schema_set.files["ClientError"].endswith("#/components/responses/ClientError")
+
+
+def test_a_json_openapi_document_loads_too(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.0.2",
+        "paths": {
+            "/api/things/{id}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/vnd.api+json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            }
+                        },
+                        "default": {"$ref": "#/components/responses/Oops"},
+                    }
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {"n": {"type": "integer", "nullable": True}},
+                }
+            },
+            "responses": {
+                "Oops": {
+                    "content": {
+                        "application/json": {"schema": {"type": "object", "required": ["errors"]}}
+                    }
+                }
+            },
+        },
+    }
+    (tmp_path / "api.json").write_text(json.dumps(document))
+    contract = Contract.from_openapi(tmp_path / "api.json")
+    assert contract.router.for_exchange(Exchange("GET", "/api/things/7", 200)) == "Thing"
+    assert contract.router.for_exchange(Exchange("GET", "/api/things/7", 500)) == "Oops"
+    assert contract.validate({"n": None}, "Thing").valid
+    assert not contract.validate({}, "Oops").valid
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("openapi: [", "not valid YAML (line 2)"),
+        ("swagger: '2.0'", "not an OpenAPI 3 document"),
+        (
+            "openapi: 3.0.0\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n"
+            "          $ref: '#/components/responses/Nope'\n",
+            "names no response component",
+        ),
+    ],
+)
+def test_a_broken_document_is_a_clear_load_error(tmp_path: Path, content: str, words: str) -> None:
+    (tmp_path / "api.yml").write_text(content)
+    with pytest.raises(SchemaSetError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        Contract.from_openapi(tmp_path / "api.yml")
+
+
+def test_vendored_documents_are_locked_and_checked(tmp_path: Path) -> None:
+    source = needs_openapi()
+    assert vendor_document(source, tmp_path) == f"openapi/{source.name}"
+    assert read_lock(tmp_path, "documents")[f"openapi/{source.name}"]["sha256"]
+    assert verify_lock(tmp_path) == []
+    (tmp_path / "openapi" / source.name).write_text("openapi: 3.0.0\n")
+    assert any("sha256 differs" in problem for problem in verify_lock(tmp_path))
