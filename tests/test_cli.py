@@ -59,7 +59,10 @@ def test_the_examples_show_one_violating_payload(run_line) -> None:
     assert result.status == 1
     assert "coupon-code-job-violating.json: 3 violations" in result.out
     assert "/attributes/created_at" in result.out
-    assert result.out.splitlines()[-1].startswith("9 checked (8 conform, 1 violate), 0 unreadable")
+    assert "violating.har entries[0]: 1 violation" in result.out
+    assert result.out.splitlines()[-1].startswith(
+        "18 checked (16 conform, 2 violate), 0 unreadable"
+    )
 
 
 def test_conforming_input_exits_0(run_line) -> None:
@@ -262,3 +265,14 @@ def test_generate_rejects_a_count_that_is_not_positive(run_line) -> None:
     result = run_line("generate", COUPON, "--count", "0")
     assert result.status == 2
     assert "--count" in result.err
+
+
+def test_a_progress_count_is_drawn_on_a_terminal_for_long_runs(monkeypatch) -> None:
+    from klaviyo_contract import progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    err = TTY()
+    assert cli.run(["validate", str(EXAMPLES)], io.StringIO(), err) == 1
+    assert "\rchecked " in err.getvalue()
+    assert err.getvalue().endswith("\r")  # the line is wiped before the report

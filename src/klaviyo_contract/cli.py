@@ -23,7 +23,7 @@ from typing import TextIO
 from . import engines, progress
 from .contract import Contract
 from .errors import ContractError
-from .model import Summary
+from .parallel import available_cpus
 
 OK, VIOLATION, PROBLEM = 0, 1, 2
 
@@ -47,6 +47,7 @@ class ValidateOptions:
     format: str = "text"
     output: str | None = None
     strict: bool = False
+    jobs: int = 1
 
 
 def _report_formats() -> tuple[str, ...]:
@@ -88,17 +89,22 @@ def wants_color(stream: TextIO) -> bool:
 
 
 def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
-    from . import inputs
+    from .parallel import check_paths
     from .reports import ReportOptions, write
-    from .validation import check_records
 
     contract = load_contract(options.contract)
     if options.schema is not None:
         contract.schema(options.schema)  # an unknown name is a usage error, up front
-    outcomes = check_records(
-        contract, inputs.read_all(options.paths), schema=options.schema, strict=options.strict
+    live = progress.Progress(stderr)
+    summary = check_paths(
+        contract,
+        options.paths,
+        schema=options.schema,
+        strict=options.strict,
+        jobs=options.jobs,
+        done=lambda part: live.add(sum(part.counts.values())),
     )
-    summary = Summary.collect(progress.counted(outcomes, stderr), engine=contract.engine.name)
+    live.close()
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout), tool_version=_version()
     )
@@ -276,6 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="also report properties the schema does not name"
     )
+    check.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the CPUs available)",
+    )
 
     make = commands.add_parser(
         "generate",
@@ -323,6 +336,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 format=args.format,
                 output=args.output,
                 strict=args.strict,
+                jobs=args.jobs or available_cpus(),
             )
             return validate(options, stdout, stderr)
         if args.command == "generate":

@@ -39,6 +39,11 @@ class Contract:
         self.routes = tuple(routes)
         self.router = Router(schema_set, self.routes)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its schemas, routes and engine name: a worker process (or a Dask
+        worker) rebuilds it and compiles its own validators, no files needed."""
+        return (_rebuild, (self.schema_set, self.engine.name, self.routes))
+
     @classmethod
     def default(cls, *, engine: str = "auto") -> Contract:
         """The contract shipped with the package (``schemas/``)."""
@@ -201,3 +206,7 @@ class Contract:
         from .strategies import invalid_payloads
 
         return invalid_payloads(self, name, **options)
+
+
+def _rebuild(schema_set: SchemaSet, engine: str, routes: tuple[Route, ...]) -> Contract:
+    return Contract(schema_set, engine=engine, routes=routes)

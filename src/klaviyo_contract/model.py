@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal
 
 #: A parsed JSON value (what ``json.loads`` returns).
@@ -167,7 +166,7 @@ class Summary:
             for number in self.conforming.values():
                 counts["checked"] += number
                 counts["conform"] += number
-            object.__setattr__(self, "counts", MappingProxyType(counts))
+            object.__setattr__(self, "counts", counts)
 
     @classmethod
     def collect(cls, outcomes: Iterable[Outcome], *, engine: str = "") -> Summary:
@@ -187,8 +186,29 @@ class Summary:
             tuple(kept),
             seconds=time.perf_counter() - start,
             engine=engine,
-            counts=MappingProxyType(counts),
-            conforming=MappingProxyType(conforming),
+            counts=counts,
+            conforming=conforming,
+        )
+
+    @classmethod
+    def merge(cls, parts: Iterable[Summary], *, seconds: float, engine: str = "") -> Summary:
+        """One summary of several, in order: as if their outcomes had been collected
+        together (``--jobs`` merges its workers' parts this way)."""
+        kept: list[Outcome] = []
+        counts = dict.fromkeys(COUNTS, 0)
+        conforming: dict[str, int] = {}
+        for part in parts:
+            kept.extend(part.outcomes)
+            for key in COUNTS:
+                counts[key] += part.counts[key]
+            for path, number in part.conforming.items():
+                conforming[path] = conforming.get(path, 0) + number
+        return cls(
+            tuple(kept),
+            seconds=seconds,
+            engine=engine,
+            counts=counts,
+            conforming=conforming,
         )
 
     @property

@@ -58,6 +58,11 @@ class SchemaSet:
                 if target is None or target not in self.schemas:
                     raise UnresolvableRef(self.files.get(name, name), ref, where)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The data only: caches and the registry are rebuilt where it is unpickled
+        # (a worker process, a Dask worker without the schema files).
+        return (SchemaSet, (dict(self.schemas), dict(self.files), self.origin))
+
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(self.schemas))
 

@@ -267,10 +267,11 @@ def test_an_unknown_suffix_that_is_not_json_says_why_it_was_read_as_json(tree):
     assert xml.source == Source("cassette.xml", 1, 1)
     assert xml.reason.startswith("not valid JSON: ")
     assert xml.reason.endswith(
-        "; read as JSON since .xml is not a known suffix (.json, .ndjson, .jsonl)"
+        "; read as JSON since .xml is not a known suffix"
+        " (.json, .ndjson, .jsonl, .har, .yaml, .yml)"
     )
     assert bare.reason.endswith(
-        "; read as JSON since the name has no suffix (.json, .ndjson, .jsonl)"
+        "; read as JSON since the name has no suffix (.json, .ndjson, .jsonl, .har, .yaml, .yml)"
     )
 
 

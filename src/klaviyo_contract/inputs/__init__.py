@@ -10,20 +10,22 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
 from ._json import os_reason, parse
+from .cassette import read_cassette
+from .har import read_har
 from .jsonfile import payloads, read_document, read_json
 from .ndjson import read_lines, read_ndjson
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-    from typing import BinaryIO
 
-__all__ = ["READERS", "Reader", "read", "read_all"]
+__all__ = ["READERS", "Reader", "Unit", "read", "read_all", "read_unit", "split", "units"]
 
 
 class Reader(Protocol):
@@ -38,9 +40,114 @@ READERS: dict[str, Reader] = {
     ".json": read_json,
     ".ndjson": read_ndjson,
     ".jsonl": read_ndjson,
+    ".har": read_har,
+    ".yaml": read_cassette,
+    ".yml": read_cassette,
 }
 
 _WHITESPACE = b" \t\r\n"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One file to read (or, for NDJSON, a range of its lines): a unit of parallel work.
+
+    ``start``/``end`` are byte offsets of whole lines and ``line`` the number of the
+    first; ``end`` None means to the end of the file.
+    """
+
+    path: str
+    suffix: str
+    start: int = 0
+    end: int | None = None
+    line: int = 1
+
+
+def units(paths: Iterable[str]) -> Iterator[Unit | Problem]:
+    """The files that ``paths`` name, in reading order, and the problems met finding them.
+
+    Directories are walked as :func:`read` describes; ``-`` is a unit of its own.
+    """
+    for path in paths:
+        if path == "-":
+            yield Unit("-", "-")
+            continue
+        try:
+            status = os.stat(path)
+        except OSError as err:
+            yield Problem(Source(path), _entry_reason(path, err))
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            yield from _walk(path, status)
+        else:
+            yield Unit(path, os.path.splitext(path)[1].lower())
+
+
+def read_unit(unit: Unit) -> Iterator[Record | Problem]:
+    """Every payload of one unit (see :func:`units` and :func:`split`)."""
+    if unit.path == "-":
+        yield from _read_stdin()
+    elif unit.end is not None or unit.start:
+        yield from _read_range(unit)
+    else:
+        reader = READERS.get(unit.suffix) or _unknown_suffix_reader(unit.suffix)
+        yield from _read_file(unit.path, reader)
+
+
+def split(unit: Unit, size: int) -> Iterator[Unit]:
+    """An NDJSON unit cut into ranges of about ``size`` bytes, at line ends.
+
+    Other units, and files smaller than ``size``, come back whole. Line numbers are
+    counted on the way, so every range knows the number of its first line.
+    """
+    if READERS.get(unit.suffix) is not read_ndjson or unit.path == "-":
+        yield unit
+        return
+    try:
+        total = os.path.getsize(unit.path)
+        stream = open(unit.path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        yield unit  # reading it will report why
+        return
+    if total <= size:
+        stream.close()
+        yield unit
+        return
+    with stream:
+        start, line = 0, 1
+        while start < total:
+            stream.seek(start)
+            block = stream.read(size)
+            if len(block) < size:
+                yield Unit(unit.path, unit.suffix, start, total, line)
+                return
+            tail = stream.readline()
+            end = start + len(block) + len(tail)
+            yield Unit(unit.path, unit.suffix, start, end, line)
+            line += block.count(b"\n") + tail.count(b"\n")
+            start = end
+
+
+def _read_range(unit: Unit) -> Iterator[Record | Problem]:
+    try:
+        stream = open(unit.path, "rb")  # noqa: SIM115 - closed below
+    except OSError as err:
+        yield Problem(Source(unit.path), os_reason(err))
+        return
+    with stream:
+        stream.seek(unit.start)
+        limit = (unit.end if unit.end is not None else os.path.getsize(unit.path)) - unit.start
+        lines = _bounded_lines(stream, limit)
+        yield from read_lines(enumerate(lines, unit.line), unit.path)
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
+    while limit > 0:
+        line = stream.readline(limit)
+        if not line:
+            return
+        limit -= len(line)
+        yield line
 
 
 def read(path: str) -> Iterator[Record | Problem]:
@@ -69,26 +176,11 @@ def read(path: str) -> Iterator[Record | Problem]:
         An iterator of Records and Problems in reading order. It never raises for a
         bad input: a missing path is a Problem ``no such file or directory``.
     """
-    if path == "-":
-        yield from _read_stdin()
-        return
-    try:
-        status = os.stat(path)
-    except OSError as err:
-        reason = os_reason(err)
-        if isinstance(err, FileNotFoundError) and os.path.islink(path):
-            reason = "broken symbolic link: its target does not exist"
-        yield Problem(Source(path), reason)
-        return
-    if stat.S_ISDIR(status.st_mode):
-        yield from _walk(path, status)
-        return
-    suffix = os.path.splitext(path)[1].lower()
-    reader = READERS.get(suffix)
-    if reader is None:
-        yield from _read_file(path, _unknown_suffix_reader(suffix))
-    else:
-        yield from _read_file(path, reader)
+    for unit in units([path]):
+        if isinstance(unit, Problem):
+            yield unit
+        else:
+            yield from read_unit(unit)
 
 
 def read_all(paths: Iterable[str]) -> Iterator[Record | Problem]:
@@ -171,7 +263,7 @@ def _read_file(path: str, reader: Reader) -> Iterator[Record | Problem]:
             yield Problem(Source(path), os_reason(err))
 
 
-def _walk(root: str, status: os.stat_result) -> Iterator[Record | Problem]:
+def _walk(root: str, status: os.stat_result) -> Iterator[Unit | Problem]:
     """Depth first, sorted; directories are known by (device, inode), so a loop made
     of links (or bind mounts) is seen whatever path leads into it."""
     identity = (status.st_dev, status.st_ino)
@@ -223,7 +315,7 @@ def _walk(root: str, status: os.stat_result) -> Iterator[Record | Problem]:
                     stack.append((identity, iter(listing), path))
         elif suffix in READERS:
             if stat.S_ISREG(mode):
-                yield from _read_file(path, READERS[suffix])
+                yield Unit(path, suffix)
             else:
                 # Opening a FIFO found in a walk would wait for a writer forever.
                 yield Problem(Source(path), "skipped: not a regular file", "skipped")
