@@ -23,9 +23,12 @@ from typing import TextIO
 from . import engines, progress
 from .contract import Contract
 from .errors import ContractError
+from .model import Summary
 from .parallel import available_cpus
 
 OK, VIOLATION, PROBLEM = 0, 1, 2
+#: Seconds to wait for a Dask scheduler to answer.
+SCHEDULER_TIMEOUT = 20
 
 
 class UsageError(Exception):
@@ -48,6 +51,7 @@ class ValidateOptions:
     output: str | None = None
     strict: bool = False
     jobs: int = 1
+    scheduler: str | None = None
 
 
 def _report_formats() -> tuple[str, ...]:
@@ -95,16 +99,19 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     contract = load_contract(options.contract)
     if options.schema is not None:
         contract.schema(options.schema)  # an unknown name is a usage error, up front
-    live = progress.Progress(stderr)
-    summary = check_paths(
-        contract,
-        options.paths,
-        schema=options.schema,
-        strict=options.strict,
-        jobs=options.jobs,
-        done=lambda part: live.add(sum(part.counts.values())),
-    )
-    live.close()
+    if options.scheduler is not None:
+        summary = _on_dask(contract, options)
+    else:
+        live = progress.Progress(stderr)
+        summary = check_paths(
+            contract,
+            options.paths,
+            schema=options.schema,
+            strict=options.strict,
+            jobs=options.jobs,
+            done=lambda part: live.add(sum(part.counts.values())),
+        )
+        live.close()
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout), tool_version=_version()
     )
@@ -162,6 +169,25 @@ def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
             line = example
         stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     return OK
+
+
+def _on_dask(contract: Contract, options: ValidateOptions) -> Summary:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--scheduler needs Dask: pip install 'klaviyo-contract[dask]'") from None
+    from .distributed import check_bag
+
+    try:
+        client = Client(options.scheduler, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        raise UsageError(
+            f"cannot reach the Dask scheduler at {options.scheduler}: {error}"
+        ) from None
+    with client:
+        return check_bag(
+            contract, options.paths, schema=options.schema, strict=options.strict, scheduler=client
+        )
 
 
 def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -289,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: the CPUs available)",
     )
+    check.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (tcp://host:8786; needs [dask])",
+    )
 
     make = commands.add_parser(
         "generate",
@@ -337,6 +368,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 output=args.output,
                 strict=args.strict,
                 jobs=args.jobs or available_cpus(),
+                scheduler=args.scheduler,
             )
             return validate(options, stdout, stderr)
         if args.command == "generate":

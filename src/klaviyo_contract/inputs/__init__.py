@@ -128,9 +128,21 @@ def split(unit: Unit, size: int) -> Iterator[Unit]:
             start = end
 
 
+def _open(path: str) -> BinaryIO:
+    """A local file, or (with fsspec installed) any fsspec URL: ``s3://...``."""
+    if "://" in path:
+        try:
+            import fsspec
+        except ImportError:
+            scheme = path.split("://", maxsplit=1)[0]
+            raise OSError(f"reading {scheme}:// URLs needs fsspec") from None
+        return fsspec.open(path, "rb").open()  # type: ignore[no-any-return]
+    return open(path, "rb")
+
+
 def _read_range(unit: Unit) -> Iterator[Record | Problem]:
     try:
-        stream = open(unit.path, "rb")  # noqa: SIM115 - closed below
+        stream = _open(unit.path)
     except OSError as err:
         yield Problem(Source(unit.path), os_reason(err))
         return
@@ -252,7 +264,7 @@ def _read_stdin() -> Iterator[Record | Problem]:
 
 def _read_file(path: str, reader: Reader) -> Iterator[Record | Problem]:
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - held open across yields, closed below
+        stream = _open(path)  # held open across yields, closed below
     except OSError as err:
         yield Problem(Source(path), os_reason(err))
         return

@@ -90,7 +90,7 @@ def os_reason(error: OSError, action: str = "cannot read") -> str:
     """A one-line reason for a failed open, read or listing (no Python repr)."""
     if isinstance(error, FileNotFoundError):
         return "no such file or directory"
-    text = error.strerror or type(error).__name__
+    text = error.strerror or str(error) or type(error).__name__
     return f"{action}: {text[:1].lower()}{text[1:]}"
 
 
