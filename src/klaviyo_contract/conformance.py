@@ -48,6 +48,9 @@ __all__ = [
     "default_cases_dir",
     "dump_cases",
     "load_cases",
+    "render_json",
+    "render_junit",
+    "render_markdown",
     "run",
     "write_reports",
 ]
@@ -95,7 +98,7 @@ class Case:
         group: the group's id; ``group_description`` its description.
         id: the test's id, unique in the corpus; ``description`` its description.
         schema: the schema name the group's ``$ref`` names.
-        data: the payload.
+        data: the payload (not compared: a case is known by its place and id).
         valid: whether the payload conforms.
         expected: for an invalid case, every (instance path, keyword) a validator
             must report, and nothing else; empty for a valid case.
@@ -108,7 +111,7 @@ class Case:
     id: str
     description: str
     schema: str
-    data: Any = field(repr=False)
+    data: Any = field(repr=False, compare=False)
     valid: bool
     expected: frozenset[Expectation] = frozenset()
 
@@ -206,6 +209,8 @@ def _read_file(path: Path, name: str) -> list[Case]:
         ) from None
     except ValueError as error:
         raise CaseFileError(file, "", str(error)) from None
+    except RecursionError:
+        raise CaseFileError(file, "", "nested too deeply to be a case file") from None
     if not isinstance(document, list) or not document:
         raise CaseFileError(file, "", "a case file holds a non-empty JSON array of groups")
     cases: list[Case] = []
@@ -419,8 +424,8 @@ class ConformanceReport:
     Attributes:
         outcomes: one per case, in corpus order.
         constraints: every constraint of the contract (:func:`constraints.constraints`).
-        exercised: constraint id -> ids of the passing cases that exercise it (a
-            constraint no case exercises is absent).
+        exercised: constraint id -> ids of the passing cases that exercise it, sorted
+            (a constraint no case exercises is absent).
         engine: the engine that validated the cases.
     """
 
@@ -518,7 +523,7 @@ def run(contract: Contract, cases: Iterable[Case]) -> ConformanceReport:
             detail = constraint.detail if constraint.kind == "required" else None
             by_violation[(constraint.schema_path, detail)] = constraint.id
     outcomes: list[CaseOutcome] = []
-    exercised: dict[str, dict[str, None]] = {}
+    exercised: dict[str, set[str]] = {}
     for case in cases:
         try:
             result = contract.validate(case.data, case.schema)
@@ -543,11 +548,11 @@ def run(contract: Contract, cases: Iterable[Case]) -> ConformanceReport:
                 in by_violation
             }
         for hit in hits:
-            exercised.setdefault(hit, {})[case.id] = None
+            exercised.setdefault(hit, set()).add(case.id)
     return ConformanceReport(
         outcomes=tuple(outcomes),
         constraints=stated,
-        exercised={c.id: tuple(exercised[c.id]) for c in stated if c.id in exercised},
+        exercised={c.id: tuple(sorted(exercised[c.id])) for c in stated if c.id in exercised},
         engine=contract.engine.name,
     )
 

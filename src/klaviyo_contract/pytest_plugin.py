@@ -1,36 +1,845 @@
-"""The pytest plugin: the ``contract`` fixture and options, cheap to import."""
+"""The pytest plugin: options, the ``contract`` fixtures, one test item per recorded response.
+
+Registered through the ``pytest11`` entry point, so it is loaded by every pytest run
+wherever the package is installed: importing it costs nothing beyond the package
+itself. The contract is loaded on first use (a fixture, or collecting recordings),
+httpx only by ``contract_client``, and Hypothesis never.
+
+- Options: one group, every flag ``--contract-*`` with an ini twin ``contract_*``; the
+  flag wins. Bad values are a usage error naming the option and the accepted syntax.
+- ``contract`` (session fixture): the configured :class:`~klaviyo_contract.Contract`.
+  ``contract.check(...)`` fails a test with ``ContractViolation`` listing every
+  violation; with ``--contract-strict`` its checks are strict unless told otherwise.
+- ``--contract-recordings PATH``: one item per recorded response, with the id
+  ``FILE::METHOD /route/{template}`` (``#n`` numbers repeats of a name within a file),
+  ``FILE::line N`` / ``FILE::[i]`` / ``FILE::FILE-NAME`` for bare payloads, and
+  ``FILE::entries[i]`` for an entry that cannot be read. A response the contract does
+  not cover is skipped with the reason; an unreadable one fails with it.
+- ``contract_client`` (function fixture): an httpx client against
+  ``--contract-base-url`` whose every JSON response is checked (see
+  :mod:`klaviyo_contract.live`); the call that receives a violating response raises
+  ``ContractViolation``. Skipped, saying what is missing, without ``--contract-live``
+  or ``KLAVIYO_API_KEY``. The key is redacted from every message and the report.
+- ``--contract-report FILE``: every check of the session as JSON, one record per
+  check, sorted by node id; under pytest-xdist the workers' records are merged by
+  the controller, which writes the file once.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import importlib.util
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 import pytest
 
+from .contract import Contract
+from .engines import ENGINE_CHOICES
+from .errors import ContractError, ContractViolation, NoSchemaFor
+from .model import Problem, Record, Result
+from .registry import bundled_directory
+
 if TYPE_CHECKING:
-    from .contract import Contract
+    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+
+    import httpx
+    from _pytest._code.code import TerminalRepr, TracebackStyle
+
+    from .model import Exchange, Source
+    from .routing import Route
+
+#: The marker of recording items and of tests that use the contract fixtures.
+MARKER = "contract"
+#: Where workers put their check records for the controller (``config.workeroutput``).
+WORKER_OUTPUT_KEY = "klaviyo_contract_checks"
+#: Version of the ``--contract-report`` format; raised when a field changes meaning.
+REPORT_VERSION = 1
+
+# The same values as in live.py, repeated so that this module does not import httpx;
+# tests/plugin/test_options.py checks that they agree.
+DEFAULT_BASE_URL = "https://a.klaviyo.com"
+API_KEY_ENV = "KLAVIYO_API_KEY"
+DEFAULT_TIMEOUT = 30.0
+
+_LINE_SUFFIXES = (".ndjson", ".jsonl")
+_REVISION = re.compile(r"\d{4}-\d{2}-\d{2}(\.[A-Za-z]+)?")
+_SESSION = pytest.StashKey["ContractSession"]()
+
+
+# --------------------------------------------------------------------------- options
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("klaviyo-contract", "Klaviyo API response contract")
-    group.addoption(
-        "--contract-schemas",
+
+    def option(
+        name: str, help: str, ini: Literal["string", "bool", "paths"] = "string", **kwargs: Any
+    ) -> None:
+        group.addoption(f"--contract-{name}", help=help, **kwargs)
+        parser.addini(f"contract_{name.replace('-', '_')}", help, type=ini)
+
+    option(
+        "schemas",
+        "folder of Klaviyo schema files, with their OpenAPI documents in openapi/ "
+        "(default: the bundled contract)",
         metavar="DIR",
-        help="folder of Klaviyo schema files (default: the bundled contract)",
     )
-    parser.addini("contract_schemas", "folder of Klaviyo schema files", default="")
-    group.addoption(
-        "--contract-strict",
+    option(
+        "openapi",
+        "OpenAPI 3.0 document (JSON or YAML) whose schemas and paths are the contract",
+        metavar="FILE",
+    )
+    option(
+        "strict",
+        "also report properties the schemas do not name",
+        ini="bool",
         action="store_true",
         default=None,
-        help="also report properties the schemas do not name",
     )
-    parser.addini("contract_strict", "report unnamed properties", type="bool", default=False)
+    option(
+        "recordings",
+        "check every recorded response in PATH (.har, VCR .yaml/.yml cassette, .json, "
+        ".ndjson, or a folder of them) as one test item each; repeatable",
+        ini="paths",
+        metavar="PATH",
+        action="append",
+    )
+    option("report", "write a JSON summary of every contract check to FILE", metavar="FILE")
+    option(
+        "live",
+        f"run the tests that use contract_client against the API (needs {API_KEY_ENV})",
+        ini="bool",
+        action="store_true",
+        default=None,
+    )
+    option(
+        "base-url",
+        f"where contract_client sends requests (default {DEFAULT_BASE_URL})",
+        metavar="URL",
+    )
+    option(
+        "timeout",
+        f"seconds contract_client waits for the API (default {DEFAULT_TIMEOUT:g})",
+        metavar="SECONDS",
+    )
+    option(
+        "revision",
+        "the revision header contract_client sends (default: the contract's OpenAPI info.version)",
+        metavar="YYYY-MM-DD",
+    )
+    option(
+        "engine",
+        f"validation engine: {', '.join(ENGINE_CHOICES)} (default auto)",
+        metavar="NAME",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """The plugin's settings, from the command line or else the ini file."""
+
+    schemas: Path | None = None
+    openapi: Path | None = None
+    strict: bool = False
+    recordings: tuple[Path, ...] = ()
+    report: Path | None = None
+    live: bool = False
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = DEFAULT_TIMEOUT
+    revision: str | None = None
+    engine: str = "auto"
+
+    @property
+    def contract_label(self) -> str:
+        if self.openapi is not None:
+            return f"OpenAPI document {self.openapi}"
+        if self.schemas is not None:
+            return f"schemas in {self.schemas}"
+        return f"bundled ({bundled_directory()})"
+
+
+class _Settings:
+    """Reads each option from the command line, else from the ini file."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.cwd = config.invocation_params.dir
+        self.inidir = config.inipath.parent if config.inipath else config.rootpath
+
+    def get(self, name: str) -> tuple[Any, str, Path]:
+        """The raw value, the name to show in an error, the folder relative paths start from."""
+        value = self.config.getoption(f"contract_{name.replace('-', '_')}")
+        if value is not None:
+            return value, f"--contract-{name}", self.cwd
+        ini = f"contract_{name.replace('-', '_')}"
+        return self.config.getini(ini), f"{ini} (ini)", self.inidir
+
+    def text(self, name: str) -> tuple[str | None, str, Path]:
+        value, label, base = self.get(name)
+        text = str(value).strip() if value is not None else ""
+        return (text or None), label, base
+
+    def path(self, name: str) -> tuple[Path | None, str]:
+        text, label, base = self.text(name)
+        return (None if text is None else base / text), label
+
+
+def _read_options(config: pytest.Config) -> Options:
+    """Options from flags and ini values.
+
+    Raises:
+        pytest.UsageError: a value that does not parse, naming the option and the
+            syntax it accepts.
+    """
+    settings = _Settings(config)
+    schemas, schemas_label = settings.path("schemas")
+    openapi, openapi_label = settings.path("openapi")
+    if schemas is not None and openapi is not None:
+        raise pytest.UsageError(
+            f"{schemas_label} and {openapi_label} both name a contract; give one: "
+            "--contract-schemas DIR or --contract-openapi FILE"
+        )
+    if schemas is not None and not schemas.is_dir():
+        raise pytest.UsageError(
+            f"{schemas_label} expects a folder of schema files (--contract-schemas DIR); "
+            f"{schemas} is not a directory"
+        )
+    if openapi is not None and not openapi.is_file():
+        raise pytest.UsageError(
+            f"{openapi_label} expects an OpenAPI document (--contract-openapi FILE); "
+            f"{openapi} is not a file"
+        )
+
+    strict = bool(settings.get("strict")[0])
+    live = bool(settings.get("live")[0])
+
+    value, label, base = settings.get("recordings")
+    recordings: list[Path] = []
+    for item in value or ():
+        if str(item).strip() == "-":
+            raise pytest.UsageError(
+                f"{label} expects a file or folder of recordings (--contract-recordings PATH); "
+                "standard input (-) cannot be read in a pytest run"
+            )
+        recordings.append(Path(os.path.abspath(base / item)))
+
+    report, _ = settings.path("report")
+
+    base_url, label, _ = settings.text("base-url")
+    if base_url is None:
+        base_url = DEFAULT_BASE_URL
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise pytest.UsageError(
+            f"{label} expects an http(s) URL such as {DEFAULT_BASE_URL} "
+            f"(--contract-base-url URL); got {base_url!r}"
+        )
+
+    text, label, _ = settings.text("timeout")
+    timeout = DEFAULT_TIMEOUT
+    if text is not None:
+        try:
+            timeout = float(text)
+        except ValueError:
+            timeout = -1.0
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise pytest.UsageError(
+                f"{label} expects a positive number of seconds such as 30 or 2.5 "
+                f"(--contract-timeout SECONDS); got {text!r}"
+            )
+
+    revision, label, _ = settings.text("revision")
+    if revision is not None and not _REVISION.fullmatch(revision):
+        raise pytest.UsageError(
+            f"{label} expects a Klaviyo API revision YYYY-MM-DD, such as 2026-04-15 "
+            f"(--contract-revision YYYY-MM-DD); got {revision!r}"
+        )
+
+    engine, label, _ = settings.text("engine")
+    if engine is None:
+        engine = "auto"
+    if engine not in ENGINE_CHOICES:
+        raise pytest.UsageError(
+            f"{label} expects one of {', '.join(ENGINE_CHOICES)} "
+            f"(--contract-engine NAME); got {engine!r}"
+        )
+
+    if live and importlib.util.find_spec("httpx") is None:
+        raise pytest.UsageError(
+            "--contract-live needs httpx, which is not installed: "
+            "pip install 'klaviyo-contract[live]'"
+        )
+
+    return Options(
+        schemas=schemas,
+        openapi=openapi,
+        strict=strict,
+        recordings=tuple(dict.fromkeys(recordings)),
+        report=report,
+        live=live,
+        base_url=base_url.rstrip("/"),
+        timeout=timeout,
+        revision=revision,
+        engine=engine,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}: checks Klaviyo API responses against the contract (recording items "
+        "and tests that use the contract or contract_client fixture carry it)",
+    )
+    session = ContractSession(config, _read_options(config))
+    config.stash[_SESSION] = session
+    config.pluginmanager.register(session, "klaviyo-contract-session")
+    # The merge of workers' reports; its hook exists only where pytest-xdist is.
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_XdistMerge(session), "klaviyo-contract-xdist")
+
+
+def _session(config: pytest.Config) -> ContractSession:
+    return config.stash[_SESSION]
+
+
+# --------------------------------------------------------------------------- contract
+
+#: Loaded contracts by source, kept for the life of the process: loading parses
+#: the OpenAPI documents (most of a second), and in-process pytest runs (pytester)
+#: would otherwise pay it every time. Each session builds its own Contract on top.
+_LOADED: dict[tuple[str, str], Contract] = {}
+
+
+def _load(options: Options) -> Contract:
+    if options.openapi is not None:
+        key = ("openapi", str(options.openapi))
+        if key not in _LOADED:
+            _LOADED[key] = Contract.from_openapi(options.openapi, engine="reference")
+    elif options.schemas is not None:
+        key = ("schemas", str(options.schemas))
+        if key not in _LOADED:
+            _LOADED[key] = Contract.from_directory(options.schemas, engine="reference")
+    else:
+        key = ("bundled", "")
+        if key not in _LOADED:
+            _LOADED[key] = Contract.default(engine="reference")
+    return _LOADED[key]
+
+
+class SessionContract(Contract):
+    """The configured contract of a test session; it reports every validation it makes.
+
+    ``strict`` defaults to the session's ``--contract-strict``.
+    """
+
+    def __init__(
+        self,
+        loaded: Contract,
+        *,
+        engine: str,
+        strict: bool,
+        on_result: Callable[[Result], None],
+    ) -> None:
+        super().__init__(loaded.schema_set, engine=engine, routes=loaded.routes)
+        self.strict = strict
+        self._on_result = on_result
+
+    def validate(
+        self,
+        payload: Any,
+        name: str | None = None,
+        *,
+        strict: bool | None = None,
+        fields: Mapping[str, frozenset[str]] | None = None,
+        source: Source | None = None,
+        exchange: Exchange | None = None,
+    ) -> Result:
+        result = super().validate(
+            payload,
+            name,
+            strict=self.strict if strict is None else strict,
+            fields=fields,
+            source=source,
+            exchange=exchange,
+        )
+        self._on_result(result)
+        return result
+
+
+# --------------------------------------------------------------------------- session
+
+
+class ContractSession:
+    """The plugin's state for one pytest run: options, the contract, the checks made."""
+
+    def __init__(self, config: pytest.Config, options: Options) -> None:
+        self.config = config
+        self.options = options
+        #: One JSON-ready record per check, in the order made (see ``--contract-report``).
+        self.checks: list[dict[str, Any]] = []
+        #: The node id of the test running now; checks are attributed to it.
+        self.node = ""
+        self._contract: SessionContract | None = None
+
+    # -- the contract and the key
+
+    def contract(self) -> SessionContract:
+        """The configured contract, loaded on first use.
+
+        Raises:
+            ContractError: the schema files or OpenAPI document cannot be loaded.
+        """
+        if self._contract is None:
+            self._contract = SessionContract(
+                _load(self.options),
+                engine=self.options.engine,
+                strict=self.options.strict,
+                on_result=self.record_result,
+            )
+        return self._contract
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values to redact: the API key, when live checking can send it."""
+        key = os.environ.get(API_KEY_ENV, "")
+        return (key,) if self.options.live and key else ()
+
+    def redact(self, text: str) -> str:
+        secrets = self.secrets
+        if not secrets:
+            return text
+        from .live import redact
+
+        return redact(text, secrets)
+
+    def revision(self) -> str:
+        """The ``revision`` header: the option, else the contract's OpenAPI version."""
+        if self.options.revision is not None:
+            return self.options.revision
+        from .live import DEFAULT_REVISION, revision_of
+
+        if self.options.openapi is not None:
+            documents = [self.options.openapi]
+        else:
+            folder = (self.options.schemas or bundled_directory()) / "openapi"
+            documents = sorted(folder.glob("*.*")) if folder.is_dir() else []
+        return revision_of(documents) or DEFAULT_REVISION
+
+    # -- the record of checks
+
+    def record_result(self, result: Result) -> None:
+        self.checks.append(
+            {
+                "node": self.node,
+                "outcome": "conform" if result.valid else "violate",
+                "valid": result.valid,
+                "schema": result.schema,
+                "source": None if result.source is None else self.redact(str(result.source)),
+                "violations": [
+                    {
+                        "instance_path": violation.instance_path,
+                        "keyword": violation.keyword,
+                        "message": self.redact(violation.message),
+                        "schema_path": violation.schema_path,
+                    }
+                    for violation in result.violations
+                ],
+                "reason": None,
+            }
+        )
+
+    def record_problem(self, problem: Problem) -> None:
+        self.checks.append(
+            {
+                "node": self.node,
+                "outcome": problem.kind,
+                "valid": None,
+                "schema": None,
+                "source": self.redact(str(problem.source)),
+                "violations": [],
+                "reason": self.redact(problem.reason),
+            }
+        )
+
+    # -- hooks
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        options = self.options
+        lines = [
+            f"klaviyo-contract: contract {options.contract_label}, engine {options.engine}, "
+            f"strict {'on' if options.strict else 'off'}"
+        ]
+        if options.recordings:
+            shown = ", ".join(_display(path, config.rootpath) for path in options.recordings)
+            lines.append(f"klaviyo-contract recordings: {shown}")
+        if options.report is not None:
+            lines.append(f"klaviyo-contract report: {options.report}")
+        if options.live:
+            key = "set" if os.environ.get(API_KEY_ENV) else "not set: live tests are skipped"
+            lines.append(
+                f"klaviyo-contract live: on, {options.base_url}, revision {self.revision()}, "
+                f"timeout {options.timeout:g}s, {API_KEY_ENV} {key}"
+            )
+        else:
+            lines.append("klaviyo-contract live: off")
+        return lines
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        # First, so that -k, -m, --deselect and reordering plugins see the new items.
+        for item in items:
+            if {"contract", "contract_client"} & set(getattr(item, "fixturenames", ())):
+                item.add_marker(MARKER)
+        for file in self._recording_files(session):
+            collected = list(file.collect())
+            result: list[pytest.Item | pytest.Collector] = list(collected)
+            config.hook.pytest_collectreport(
+                report=pytest.CollectReport(file.nodeid, "passed", None, result)
+            )
+            for item in collected:
+                config.hook.pytest_itemcollected(item=item)
+            items.extend(collected)
+
+    def _recording_files(self, session: pytest.Session) -> list[RecordingFile]:
+        """A node per file read from the recording paths, in reading order.
+
+        A file met twice (a folder and a file in it, both named) is read once.
+        """
+        from . import inputs
+
+        root = self.config.rootpath
+        files: dict[str, list[Record | Problem]] = {}
+        for path in self.options.recordings:
+            here: set[str] = set()
+            for entry in inputs.read(str(path)):
+                key = os.path.abspath(entry.source.path)
+                if key in files and key not in here:
+                    continue
+                here.add(key)
+                source = dataclasses.replace(entry.source, path=_display(Path(key), root))
+                files.setdefault(key, []).append(dataclasses.replace(entry, source=source))
+        nodes = []
+        for key, entries in files.items():
+            path = Path(key)
+            extra: dict[str, Any] = {}
+            if not path.is_relative_to(root):
+                # Outside the rootdir pytest would make the id "::NAME"; keep the path.
+                extra["nodeid"] = _display(path, root)
+            nodes.append(RecordingFile.from_parent(session, path=path, entries=entries, **extra))
+        return nodes
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        self.node = item.nodeid
+        try:
+            return (yield)
+        finally:
+            self.node = ""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        # A violation is the user's finding, not a bug of ours: show the frames up to
+        # the user's line that called check() or the client, not httpx's or ours.
+        excinfo = call.excinfo
+        if (
+            excinfo is not None
+            and isinstance(excinfo.value, ContractViolation)
+            and not self.config.getoption("fulltrace", False)
+        ):
+            shortened = _without_internal_tail(excinfo.tb)
+            if shortened is not None:
+                call.excinfo = pytest.ExceptionInfo.from_exc_info(
+                    (excinfo.type, excinfo.value, shortened)
+                )
+        return (yield)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.options.report is None:
+            return
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: the controller writes the report
+            workeroutput[WORKER_OUTPUT_KEY] = self.checks
+            return
+        self.write_report(self.options.report)
+
+    def write_report(self, path: Path) -> None:
+        """Write every check as JSON, atomically (a temporary file, then a rename)."""
+        checks = sorted(self.checks, key=lambda check: str(check["node"]))
+        counts = Counter(str(check["outcome"]) for check in checks)
+        document = {
+            "tool": "klaviyo-contract",
+            "report": "pytest",
+            "version": REPORT_VERSION,
+            "contract": self.options.contract_label,
+            "strict": self.options.strict,
+            "live": self.options.live,
+            "counts": {
+                "checks": len(checks),
+                **{
+                    outcome: counts[outcome]
+                    for outcome in ("conform", "violate", "skipped", "unreadable", "unrouted")
+                },
+            },
+            "checks": checks,
+        }
+        text = self.redact(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+class _XdistMerge:
+    """On the xdist controller: gather each worker's checks as it finishes."""
+
+    def __init__(self, session: ContractSession) -> None:
+        self.session = session
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        self.session.checks.extend(output.get(WORKER_OUTPUT_KEY, ()))
+
+
+def _without_internal_tail(tb: TracebackType) -> TracebackType | None:
+    """A copy of a traceback chain without its last frames in this package or httpx.
+
+    None when there is nothing to drop, or nothing would be left. The exception's
+    own ``__traceback__`` is not touched (``--pdb`` still sees every frame).
+    """
+    internal = [str(Path(__file__).parent)]
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and httpx.__file__:
+        internal.append(str(Path(httpx.__file__).parent))
+    chain: list[TracebackType] = []
+    link: TracebackType | None = tb
+    while link is not None:
+        chain.append(link)
+        link = link.tb_next
+    keep = len(chain)
+    while keep and chain[keep - 1].tb_frame.f_code.co_filename.startswith(tuple(internal)):
+        keep -= 1
+    if keep in (0, len(chain)):
+        return None
+    head: TracebackType | None = None
+    for link in reversed(chain[:keep]):
+        head = TracebackType(head, link.tb_frame, link.tb_lasti, link.tb_lineno)
+    return head
+
+
+def _display(path: Path, root: Path) -> str:
+    """A path as node ids show it: relative to the rootdir where it can be, with /."""
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+# --------------------------------------------------------------------------- recordings
+
+
+class _Unreadable(Exception):
+    """A recorded response that cannot be checked (the reader's or router's reason)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+class RecordingFile(pytest.File):
+    """A recording file (or a folder that could not be walked) and its responses."""
+
+    def __init__(self, *, entries: Iterable[Record | Problem], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entries = tuple(entries)
+
+    def collect(self) -> Iterator[RecordingItem]:
+        routes: tuple[Route, ...] = ()
+        if any(isinstance(e, Record) and e.exchange is not None for e in self.entries):
+            try:
+                routes = _session(self.config).contract().routes
+            except ContractError as error:
+                raise pytest.UsageError(
+                    f"klaviyo-contract: cannot load the contract to check {self.nodeid}: {error}"
+                ) from None
+        names = [_entry_name(entry, routes) for entry in self.entries]
+        repeated = {name for name, count in Counter(names).items() if count > 1}
+        seen: Counter[str] = Counter()
+        for entry, name in zip(self.entries, names, strict=True):
+            seen[name] += 1
+            label = f"{name} #{seen[name]}" if name in repeated else name
+            yield RecordingItem.from_parent(self, name=label, entry=entry)
+
+
+def _entry_name(entry: Record | Problem, routes: tuple[Route, ...]) -> str:
+    """``METHOD /route/{template}`` for a response, else where the payload is in its file.
+
+    ``line N`` names a line of a line-based file (NDJSON); a problem with a whole
+    file (bad JSON, bad YAML) is named by the file, whatever line it points at.
+    """
+    source = entry.source
+    if isinstance(entry, Record) and entry.exchange is not None:
+        return f"{entry.exchange.method} {_template(entry.exchange, routes)}"
+    if source.entry is not None:
+        return source.entry
+    by_line = isinstance(entry, Record) or source.path.lower().endswith(_LINE_SUFFIXES)
+    if source.line is not None and by_line:
+        return f"line {source.line}"
+    return Path(source.path).name
+
+
+def _template(exchange: Exchange, routes: tuple[Route, ...]) -> str:
+    """The route template matching a request's method and path (literal segments win)."""
+    path = exchange.path
+    matching = [
+        (route.parameters, route.template)
+        for route in routes
+        if route.method == exchange.method and route.matches_path(path)
+    ]
+    return min(matching)[1] if matching else path
+
+
+class RecordingItem(pytest.Item):
+    """One recorded response, checked against the schema its route (or type) picks."""
+
+    def __init__(self, *, entry: Record | Problem, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entry = entry
+        self.add_marker(MARKER)
+
+    def runtest(self) -> None:
+        session = _session(self.config)
+        outcome: Result | Problem | Record = self.entry
+        if isinstance(outcome, Record):
+            try:
+                contract = session.contract()
+            except ContractError as error:
+                pytest.fail(f"cannot load the contract: {error}", pytrace=False)
+            outcome = _check(contract, outcome, strict=session.options.strict)
+        if isinstance(outcome, Problem):
+            session.record_problem(outcome)
+            if outcome.kind == "skipped":
+                # Reported at this item's file and line (as skip markers are), not ours.
+                raise pytest.skip.Exception(outcome.reason, _use_item_location=True)
+            raise _Unreadable(outcome)
+        if not outcome.valid:
+            raise ContractViolation(outcome)
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
+        error = excinfo.value
+        session = _session(self.config)
+        if isinstance(error, ContractViolation):
+            return session.redact(describe(error.result))
+        if isinstance(error, _Unreadable):
+            return session.redact(f"{error.problem.source}: {error.problem.reason}")
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        line = self.entry.source.line
+        return self.path, (line - 1 if line else 0), str(self.entry.source)
+
+
+def _check(contract: Contract, record: Record, *, strict: bool) -> Result | Problem:
+    """The record's result; a ``skipped`` Problem for a response the contract does not cover.
+
+    As the command line decides (``validation.check_records``), but the reasons
+    leave out its ``--schema NAME`` hint, which pytest has no use for.
+    """
+    try:
+        return contract.validate(
+            record.payload, None, strict=strict, source=record.source, exchange=record.exchange
+        )
+    except NoSchemaFor as error:
+        if record.exchange is not None and not error.candidates:
+            return Problem(record.source, error.reason, "skipped")
+        candidates = f"; candidates: {', '.join(error.candidates)}" if error.candidates else ""
+        return Problem(record.source, error.reason + candidates, "unrouted")
+    except ContractError as error:
+        return Problem(record.source, str(error), "unrouted")
+
+
+def describe(result: Result) -> str:
+    """A failing check, for people: where the payload came from, then each violation."""
+    count = len(result.violations)
+    where = str(result.source) if result.source is not None else "payload"
+    request = f" ({result.exchange})" if result.exchange is not None else ""
+    lines = [f"{where}{request} breaks {result.schema}: {count} violation{'s' * (count != 1)}"]
+    for violation in result.violations:
+        lines.append(
+            f"  {violation.instance_path or '/'}: {violation.message} [{violation.keyword}]"
+        )
+        lines.append(f"      rule: {violation.schema_path}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
 def contract(pytestconfig: pytest.Config) -> Contract:
-    """The contract under test: bundled, or ``--contract-schemas`` / ``contract_schemas``."""
-    from .contract import Contract
+    """The contract under test: bundled, ``--contract-schemas DIR`` or ``--contract-openapi FILE``.
 
-    folder = pytestconfig.getoption("contract_schemas") or pytestconfig.getini("contract_schemas")
-    return Contract.from_directory(folder) if folder else Contract.default()
+    ``contract.check(payload, name)`` raises ``ContractViolation`` listing every
+    violation; each check is kept for ``--contract-report``.
+    """
+    try:
+        return _session(pytestconfig).contract()
+    except ContractError as error:
+        pytest.fail(f"cannot load the contract: {error}", pytrace=False)
+
+
+@pytest.fixture
+def contract_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """An httpx client for the Klaviyo API whose every JSON response is checked.
+
+    Requests go to ``--contract-base-url`` with the ``KLAVIYO_API_KEY``, the
+    ``revision`` header and JSON:API ``Accept``; a call whose response breaks the
+    contract raises ``ContractViolation`` there; a 429 is retried after its
+    ``Retry-After``. Skipped unless ``--contract-live`` is given and the key is set.
+    """
+    session = _session(request.config)
+    options = session.options
+    key = os.environ.get(API_KEY_ENV, "")
+    missing = []
+    if not options.live:
+        missing.append("--contract-live (or contract_live = true in the ini file)")
+    if not key:
+        missing.append(f"the {API_KEY_ENV} environment variable")
+    if missing:
+        pytest.skip(f"live contract checks need {' and '.join(missing)}")
+    from . import live
+
+    checked: Contract = request.getfixturevalue("contract")
+    with live.client(
+        checked,
+        key,
+        base_url=options.base_url,
+        revision=session.revision(),
+        timeout=options.timeout,
+        strict=options.strict,
+    ) as client:
+        yield client
