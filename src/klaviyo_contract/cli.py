@@ -190,6 +190,32 @@ def _on_dask(contract: Contract, options: ValidateOptions) -> Summary:
         )
 
 
+def conformance(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the conformance corpus, write ``reports/``; 0 when every case passes and
+    every constraint of the contract is exercised."""
+    from . import conformance as corpus
+
+    cases_dir = args.cases or corpus.default_cases_dir()
+    if cases_dir is None:
+        raise UsageError("no conformance corpus here: name one with --cases DIR")
+    report_dir = args.report_dir or (
+        Path(cases_dir).parent / "reports" if args.cases is None else Path("reports")
+    )
+    contract = load_contract(_contract_options(args))
+    report = corpus.run(contract, corpus.load_cases(cases_dir))
+    written = corpus.write_reports(report, report_dir)
+    for outcome in report.failed:
+        stdout.write(f"FAILED {outcome.case.id}: {outcome.case.description}\n")
+    for constraint in report.uncovered:
+        stdout.write(f"not exercised: {constraint.id}\n")
+    passed = len(report.outcomes) - len(report.failed)
+    stdout.write(
+        f"{passed}/{len(report.outcomes)} cases pass; {report.coverage_line}; "
+        f"reports: {', '.join(str(path) for path in written)}\n"
+    )
+    return OK if report.ok else VIOLATION
+
+
 def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     action = args.action
     if action == "vendor":
@@ -337,6 +363,18 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--seed", type=int, help="the same seed gives the same output")
     _add_contract_options(make)
 
+    corpus = commands.add_parser(
+        "conformance",
+        help="run the conformance corpus and write its reports",
+        description="Check every case of the corpus (JSON-Schema-Test-Suite format) and "
+        "write conformance.json, conformance.md and junit.xml.",
+    )
+    corpus.add_argument("--cases", metavar="DIR", help="the corpus (default: conformance/)")
+    corpus.add_argument(
+        "--report-dir", metavar="DIR", help="where to write the reports (default: reports/)"
+    )
+    _add_contract_options(corpus)
+
     schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
     schema_command.add_argument("action", choices=("list", "show", "check", "vendor"))
     schema_command.add_argument("names", nargs="*", metavar="NAME")
@@ -383,6 +421,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 stdout,
                 stderr,
             )
+        if args.command == "conformance":
+            return conformance(args, stdout, stderr)
         return schemas(args, stdout, stderr)
     except (ContractError, UsageError, OSError) as error:
         if args.debug:
