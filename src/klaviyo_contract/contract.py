@@ -64,7 +64,9 @@ class Contract:
         schema_set = load_directory(path)
         folder = Path(path) / "openapi"
         documents = sorted(
-            file for file in folder.glob("*") if file.suffix in (".json", ".yaml", ".yml")
+            file
+            for file in folder.glob("*")
+            if file.suffix in (".json", ".yaml", ".yml") and file.name != "routes.json"
         )
         if not documents:
             return cls(schema_set, engine=engine)
@@ -72,7 +74,7 @@ class Contract:
 
         schemas, files = dict(schema_set.schemas), dict(schema_set.files)
         routes: list[Route] = []
-        for document in map(openapi.load, documents):
+        for document in map(openapi.load_routes, documents):
             for name, schema in document.schemas.items():
                 if name not in schemas and name not in document.schemas_from_components:
                     schemas[name] = schema

@@ -9,7 +9,9 @@ ranges and ``default``, through ``$ref``s to ``components.responses``.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,3 +142,52 @@ def _schema_name(
         raise SchemaSetError(file, f"response {name!r} and a schema share that name")
     schemas[name] = schema
     return name
+
+
+#: Beside vendored documents: their routes and inline response schemas, keyed by file
+#: and sha256, so loading a contract does not parse hundreds of KB of YAML (~0.2 s).
+INDEX_NAME = "routes.json"
+
+
+def _responses_only(document: Document) -> Document:
+    inline = {
+        name: schema
+        for name, schema in document.schemas.items()
+        if name not in document.schemas_from_components
+    }
+    return Document(document.file, inline, document.routes)
+
+
+def load_routes(path: str | Path) -> Document:
+    """The routes and inline response schemas of a vendored document (not its
+    ``components.schemas``), from the folder's index when it matches the file."""
+    file = Path(path)
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    try:
+        entry = json.loads((file.parent / INDEX_NAME).read_bytes())[file.name]
+    except (OSError, ValueError, KeyError, TypeError):
+        entry = None
+    if isinstance(entry, dict) and entry.get("sha256") == digest:
+        routes = tuple(Route(*route) for route in entry["routes"])
+        return Document(str(file), dict(entry["schemas"]), routes)
+    return _responses_only(load(file))
+
+
+def write_index(folder: str | Path) -> Path:
+    """(Re)write the index of the documents in ``folder`` (the vendor command does)."""
+    folder = Path(folder)
+    index: dict[str, object] = {}
+    for file in sorted(folder.iterdir()):
+        if file.suffix not in (".json", ".yaml", ".yml") or file.name == INDEX_NAME:
+            continue
+        document = _responses_only(load(file))
+        index[file.name] = {
+            "sha256": hashlib.sha256(file.read_bytes()).hexdigest(),
+            "schemas": document.schemas,
+            "routes": [[r.method, r.template, r.status, r.schema] for r in document.routes],
+        }
+    target = folder / INDEX_NAME
+    temporary = folder / f".{INDEX_NAME}.tmp"
+    temporary.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, target)
+    return target

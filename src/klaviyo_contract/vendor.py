@@ -17,6 +17,7 @@ from typing import Any
 
 from . import dialect
 from .errors import SchemaSetError, UnknownSchema
+from .openapi import INDEX_NAME
 from .registry import LOCK_NAME, read_schema_file
 
 LOCK_NOTE = "Written by `klaviyo-contract schemas vendor`; do not edit by hand."
@@ -69,12 +70,13 @@ def vendor_document(source: str | Path, dest: str | Path) -> str:
     Raises:
         SchemaSetError: the file is not an OpenAPI 3 document.
     """
-    from .openapi import read_document
+    from .openapi import read_document, write_index
 
     source, dest = Path(source), Path(dest)
     read_document(source)
     (dest / DOCUMENTS).mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest / DOCUMENTS / source.name)
+    write_index(dest / DOCUMENTS)
     key = f"{DOCUMENTS}/{source.name}"
     documents = read_lock(dest, "documents")
     documents[key] = {"source": source.as_posix(), "sha256": sha256(source)}
@@ -157,6 +159,8 @@ def verify_lock(folder: str | Path) -> list[str]:
         elif sha256(path) != entry.get("sha256"):
             problems.append(f"{path}: sha256 differs from the lock; vendor it again, never edit it")
     for path in sorted((folder / DOCUMENTS).glob("*")):
+        if path.name == INDEX_NAME:
+            continue  # derived from the documents, checked by their sha256 when read
         if f"{DOCUMENTS}/{path.name}" not in documents:
             problems.append(f"{path}: not in {LOCK_NAME}; add it with `schemas vendor --from FILE`")
     return problems
