@@ -13,8 +13,6 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +69,8 @@ def load_contract(options: ContractOptions) -> Contract:
 
 def write_atomically(path: str, render: Callable[[TextIO], None]) -> None:
     """Write a report to ``path`` through a temporary file: readers never see half of it."""
+    import tempfile
+
     target = Path(path)
     handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
     try:
@@ -113,7 +113,9 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
         )
         live.close()
     report_options = ReportOptions(
-        color=options.output is None and wants_color(stdout), tool_version=_version()
+        color=options.output is None and wants_color(stdout),
+        # Reading the installed metadata costs startup; only these formats name it.
+        tool_version=_version() if options.format in ("json", "junit", "sarif") else "",
     )
     if options.output is None:
         write(summary, options.format, stdout, report_options)
@@ -426,6 +428,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return schemas(args, stdout, stderr)
     except (ContractError, UsageError, OSError) as error:
         if args.debug:
+            import traceback
+
             traceback.print_exc(file=stderr)
         stderr.write(f"klaviyo-contract: error: {error}\n")
         return PROBLEM

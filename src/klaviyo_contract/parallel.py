@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from .inputs import Unit, read_unit, split, units
@@ -18,6 +17,8 @@ from .model import Problem, Summary
 from .validation import check_records
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .contract import Contract
 
 #: NDJSON files larger than this are cut into ranges of about this size.
@@ -84,6 +85,8 @@ def check_paths(
         for item in found:
             merged(_local(contract, item, schema, strict))
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only when workers are worth it
+
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(remote)),
             initializer=_start_worker,
