@@ -240,7 +240,7 @@ def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return OK
     contract = load_contract(_contract_options(args))
     if action == "list":
-        referenced = contract.schema_set.referenced()
+        referenced = contract.schema_set.referenced
         for name in contract.names():
             marker = " " if name in referenced else "*"
             stdout.write(f"{marker} {name}\n")

@@ -28,6 +28,7 @@ httpx only by ``contract_client``, and Hypothesis never.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.util
 import json
 import math
@@ -422,6 +423,7 @@ class ContractSession:
 
         return redact(text, secrets)
 
+    @functools.cached_property
     def revision(self) -> str:
         """The ``revision`` header: the option, else the contract's OpenAPI version."""
         if self.options.revision is not None:
@@ -438,6 +440,8 @@ class ContractSession:
     # -- the record of checks
 
     def record_result(self, result: Result) -> None:
+        if self.options.report is None:  # nothing asks for them: keep memory flat
+            return
         self.checks.append(
             {
                 "node": self.node,
@@ -459,6 +463,8 @@ class ContractSession:
         )
 
     def record_problem(self, problem: Problem) -> None:
+        if self.options.report is None:
+            return
         self.checks.append(
             {
                 "node": self.node,
@@ -487,7 +493,7 @@ class ContractSession:
         if options.live:
             key = "set" if os.environ.get(API_KEY_ENV) else "not set: live tests are skipped"
             lines.append(
-                f"klaviyo-contract live: on, {options.base_url}, revision {self.revision()}, "
+                f"klaviyo-contract live: on, {options.base_url}, revision {self.revision}, "
                 f"timeout {options.timeout:g}s, {API_KEY_ENV} {key}"
             )
         else:
@@ -838,7 +844,7 @@ def contract_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
         checked,
         key,
         base_url=options.base_url,
-        revision=session.revision(),
+        revision=session.revision,
         timeout=options.timeout,
         strict=options.strict,
     ) as client:

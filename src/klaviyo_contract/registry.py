@@ -126,8 +126,9 @@ class SchemaSet:
                     todo.append(target)
         return tuple(sorted(seen))
 
+    @cached_property
     def referenced(self) -> frozenset[str]:
-        """Names some other schema of the set refers to."""
+        """Names some other schema of the set refers to (computed once)."""
         return frozenset(
             target
             for name, schema in self.schemas.items()

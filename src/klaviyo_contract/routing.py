@@ -138,7 +138,7 @@ class Router:
             raise NoSchemaFor("the payload has no JSON:API type (at the top or under data)")
         candidates = self._by_type.get(key, [])
         if len(candidates) > 1:
-            referenced = self.schema_set.referenced()
+            referenced = self.schema_set.referenced
             roots = [name for name in candidates if name not in referenced]
             candidates = roots or candidates
         if not candidates:
