@@ -222,13 +222,13 @@ class Builder:
         low, high = schema.get("minItems", 0), schema.get("maxItems")
         unique = bool(schema.get("uniqueItems"))
         # Hypothesis' own list sizes average about five; Klaviyo's relationship pages run
-        # to hundreds. Seven arrays in ten are short, the rest any length to the bound;
+        # to hundreds. Nine arrays in ten are short, the rest any length to the bound;
         # sizes shrink to the shortest.
         ceiling = high if high is not None else max(low, _LONG_ARRAY)
         short = min(ceiling, max(low, 3))
         sizes = st.tuples(
             st.integers(0, 9), st.integers(low, short), st.integers(low, ceiling)
-        ).map(lambda pick: pick[1] if pick[0] < 7 else pick[2])
+        ).map(lambda pick: pick[1] if pick[0] < 9 else pick[2])
         strategy = sizes.flatmap(
             lambda size: st.lists(items.valid, min_size=size, max_size=size, unique_by=_key(unique))
         )
