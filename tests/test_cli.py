@@ -276,3 +276,12 @@ def test_a_progress_count_is_drawn_on_a_terminal_for_long_runs(monkeypatch) -> N
     assert cli.run(["validate", str(EXAMPLES)], io.StringIO(), err) == 1
     assert "\rchecked " in err.getvalue()
     assert err.getvalue().endswith("\r")  # the line is wiped before the report
+
+
+def test_a_report_to_a_device_is_written_to_it_not_over_it(run_line) -> None:
+    """`-o /dev/null` must not replace the device with a plain file (we may run as root)."""
+    import stat
+
+    result = run_line("validate", str(EXAMPLES), "--format", "json", "-o", os.devnull)
+    assert result.status == 1
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

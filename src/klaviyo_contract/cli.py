@@ -68,10 +68,23 @@ def load_contract(options: ContractOptions) -> Contract:
 
 
 def write_atomically(path: str, render: Callable[[TextIO], None]) -> None:
-    """Write a report to ``path`` through a temporary file: readers never see half of it."""
+    """Write a report to ``path`` through a temporary file: readers never see half of it.
+
+    A target that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a
+    FIFO) is written directly: replacing it would put a plain file in its place.
+    """
+    import stat
     import tempfile
 
     target = Path(path)
+    try:
+        special = not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            render(stream)
+        return
     handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -216,6 +229,25 @@ def conformance(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         f"reports: {', '.join(str(path) for path in written)}\n"
     )
     return OK if report.ok else VIOLATION
+
+
+def diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """What changed between two contracts, for a consumer of the responses; 1 if it breaks."""
+    from . import diff as drift_module
+
+    drift = drift_module.compare(drift_module.load_side(args.old), drift_module.load_side(args.new))
+    writers = {
+        "text": drift_module.write_text,
+        "json": drift_module.write_json,
+        "junit": drift_module.write_junit,
+    }
+    render = writers[args.format]
+    if args.output is None:
+        render(drift, stdout)
+    else:
+        write_atomically(args.output, lambda out: render(drift, out))
+        stderr.write(f"report written to {args.output}\n")
+    return drift_module.exit_status(drift)
 
 
 def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -377,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_contract_options(corpus)
 
+    changes = commands.add_parser(
+        "diff",
+        help="what changed between two schema folders or OpenAPI documents",
+        description="Compare OLD and NEW (each a folder of schema files or an OpenAPI "
+        "document) for a consumer of the responses; exit 1 when a change breaks one.",
+    )
+    changes.add_argument("old", metavar="OLD")
+    changes.add_argument("new", metavar="NEW")
+    changes.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    changes.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+
     schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
     schema_command.add_argument("action", choices=("list", "show", "check", "vendor"))
     schema_command.add_argument("names", nargs="*", metavar="NAME")
@@ -425,6 +468,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             )
         if args.command == "conformance":
             return conformance(args, stdout, stderr)
+        if args.command == "diff":
+            return diff(args, stdout, stderr)
         return schemas(args, stdout, stderr)
     except (ContractError, UsageError, OSError) as error:
         if args.debug:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -11,7 +11,7 @@ from typing import Any, Literal
 JSON = Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a payload came from.
 
@@ -37,7 +37,7 @@ class Source:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exchange:
     """The recorded (or live) HTTP request a response payload answered."""
 
@@ -68,7 +68,7 @@ class Exchange:
         return f"{self.method} {self.path} -> {self.status}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One payload to check, with its origin and (for recordings) its exchange."""
 
@@ -80,7 +80,7 @@ class Record:
 ProblemKind = Literal["unreadable", "unrouted", "skipped"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """An input that could not be checked: unreadable, not routable, or skipped.
 
@@ -93,7 +93,7 @@ class Problem:
     kind: ProblemKind = "unreadable"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One way a payload breaks its schema.
 
@@ -121,7 +121,7 @@ class Violation:
         return f"{where}: {self.message} [{self.keyword}]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """The outcome of checking one payload against one schema."""
 
@@ -151,7 +151,7 @@ class Summary:
     Built directly, it keeps what it is given and counts it.
     """
 
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: Sequence[Outcome] = ()
     seconds: float = 0.0
     engine: str = ""
     counts: Mapping[str, int] = field(default_factory=dict)
@@ -171,8 +171,10 @@ class Summary:
     @classmethod
     def collect(cls, outcomes: Iterable[Outcome], *, engine: str = "") -> Summary:
         """Consume ``outcomes``, keeping what reports list and counting the rest."""
+        from .spool import Spool
+
         start = time.perf_counter()
-        kept: list[Outcome] = []
+        kept: Spool[Outcome] = Spool()
         counts = dict.fromkeys(COUNTS, 0)
         conforming: dict[str, int] = {}
         for outcome in outcomes:
@@ -183,7 +185,7 @@ class Summary:
             else:
                 kept.append(outcome)
         return cls(
-            tuple(kept),
+            kept.items(),
             seconds=time.perf_counter() - start,
             engine=engine,
             counts=counts,
@@ -194,7 +196,9 @@ class Summary:
     def merge(cls, parts: Iterable[Summary], *, seconds: float, engine: str = "") -> Summary:
         """One summary of several, in order: as if their outcomes had been collected
         together (``--jobs`` merges its workers' parts this way)."""
-        kept: list[Outcome] = []
+        from .spool import Spool
+
+        kept: Spool[Outcome] = Spool()
         counts = dict.fromkeys(COUNTS, 0)
         conforming: dict[str, int] = {}
         for part in parts:
@@ -204,7 +208,7 @@ class Summary:
             for path, number in part.conforming.items():
                 conforming[path] = conforming.get(path, 0) + number
         return cls(
-            tuple(kept),
+            kept.items(),
             seconds=seconds,
             engine=engine,
             counts=counts,
@@ -239,7 +243,7 @@ def _count(counts: dict[str, int], outcome: Outcome) -> None:
         counts["unreadable"] += 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InvalidPayload:
     """A generated payload that breaks exactly one constraint, and which.
 

@@ -7,16 +7,14 @@ it holds; any other file is read whole and parsed by :func:`._json.parse`.
 
 from __future__ import annotations
 
-import ast
 import codecs
 import contextlib
+import functools
 import json
 import os
 import re
 import stat
 from typing import TYPE_CHECKING, Any
-
-import ijson
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
@@ -32,14 +30,6 @@ __all__ = ["CHUNK_SIZE", "STREAM_THRESHOLD", "payloads", "read_document", "read_
 STREAM_THRESHOLD = 8 * 1024 * 1024
 #: How many bytes a streamed file is read (and handed to the parser) at a time.
 CHUNK_SIZE = 64 * 1024
-
-try:
-    _FAST: Any = ijson.get_backend("yajl2_c")
-except ImportError:  # pragma: no cover - a platform without ijson's C extension
-    _FAST = ijson  # the best backend ijson found
-# yajl reads integers as 64-bit; past that it stops ("integer overflow"), and only the
-# pure Python backend reads them exactly (as _json.parse does). It is the fallback.
-_EXACT: Any = ijson.get_backend("python")
 
 _WHITESPACE = b" \t\r\n"
 _UNICODE_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -65,13 +55,15 @@ def read_json(stream: BinaryIO, path: str) -> Iterator[Record | Problem]:
 
     A regular file larger than :data:`STREAM_THRESHOLD` whose first value is an array
     is read :data:`CHUNK_SIZE` bytes at a time, each item yielded once parsed: the
-    same Records as the whole file gives (``entry="[i]"``), and the same refusals
-    (NaN, bad UTF-8, duplicate keys, absurd nesting, too large a number) with the same
-    reasons. The Problem then comes where the file goes wrong, after every item
-    before it:
+    same Records as the whole file gives (``entry="[i]"``; integers beyond 64 bits,
+    which yajl cannot read, make it read the file again with ijson's exact but slow
+    Python backend), and the same refusals (NaN, bad UTF-8, a lone surrogate,
+    duplicate keys, absurd nesting, too large a number) with the same reasons (a few
+    syntax faults are worded after what the streaming parser saw). The Problem then
+    comes where the file goes wrong, after every item before it:
 
     - a fault in the text (bad JSON, a truncated file) ends the file, located by line
-      and column as far as the parser says, and by the ``entry`` it stops in;
+      and column as far as the parser tells, and by the ``entry`` it stops in;
     - an item with a duplicate key is a Problem at its ``entry``, naming the object,
       and the items after it are read.
 
@@ -141,7 +133,8 @@ def _stream(
 ) -> Iterator[Record | Problem]:
     """The items of the array that ``head`` starts; past an integer beyond 64 bits,
     from the start again with the exact backend (``origin``: where the file starts)."""
-    fast = _ArrayReader(path, _FAST, skip=0)
+    fast_backend, exact_backend, _ = _backends()
+    fast = _ArrayReader(path, fast_backend, skip=0)
     yield from fast.read(_chunks(stream, head))
     if fast.overflow is None:
         return
@@ -150,7 +143,23 @@ def _stream(
         yield Problem(Source(path, entry=f"[{fast.overflow}]"), f"cannot stream: {reason}")
         return
     stream.seek(origin)
-    yield from _ArrayReader(path, _EXACT, skip=fast.overflow).read(_chunks(stream, b""))
+    exact = _ArrayReader(path, exact_backend, skip=fast.overflow)
+    yield from exact.read(_chunks(stream, b""))
+
+
+@functools.cache
+def _backends() -> tuple[Any, Any, type[Exception]]:
+    """ijson's yajl2 C backend (or the best it has), its exact Python one, and its
+    error class; imported only when a file is streamed (it costs ~20 ms of startup)."""
+    import ijson
+
+    try:
+        fast = ijson.get_backend("yajl2_c")
+    except ImportError:  # pragma: no cover - a platform without ijson's C extension
+        fast = ijson  # the best backend ijson found
+    # yajl reads integers as 64-bit; past that it stops ("integer overflow"), and only
+    # the pure Python backend reads them exactly (as _json.parse does).
+    return fast, ijson.get_backend("python"), ijson.JSONError
 
 
 def _chunks(stream: BinaryIO, head: bytes) -> Iterator[bytes]:
@@ -194,7 +203,7 @@ class _ArrayReader:
         except OSError as err:
             yield Problem(Source(self.path, *self.text.at(b"", 0)), os_reason(err))
         finally:
-            with contextlib.suppress(ijson.JSONError, ValueError):  # already reported
+            with contextlib.suppress(_backends()[2], ValueError):  # already reported
                 parser.close()
 
     def _parse(self, parser: Any, source: Iterator[bytes]) -> Iterator[Record | Problem]:
@@ -210,7 +219,7 @@ class _ArrayReader:
             error = _send(parser, sent)
             yield from self.items()
             if error is not None:
-                if self.backend is not _EXACT and "integer overflow" in str(error):
+                if self.backend is not _backends()[1] and "integer overflow" in str(error):
                     self.overflow = self.index
                     return
                 after = _ahead(held, source)
@@ -249,7 +258,7 @@ def _send(parser: Any, chunk: bytes | None) -> Exception | None:
             parser.close()
         elif chunk:  # ijson takes an empty chunk for the end of the input
             parser.send(chunk)
-    except (ijson.JSONError, ValueError) as err:  # UnicodeDecodeError too
+    except (_backends()[2], ValueError) as err:  # UnicodeDecodeError too
         return err
     return None
 
@@ -436,6 +445,8 @@ def _message(error: Exception) -> tuple[str, bytes]:
     """The first line of a parser's message, and yajl's context line (raw bytes)."""
     message = str(error)
     if message.startswith(("b'", 'b"')):  # ijson could not decode yajl's context line
+        import ast
+
         raw = ast.literal_eval(message)
         if isinstance(raw, bytes):
             lines = raw.split(b"\n")

@@ -27,18 +27,24 @@ def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
     so the report survives any output encoding. (One line an outcome keeps the
     C encoder: ``indent`` would make ``json`` fall back to its Python one.)
     """
-    document = encode(summary, options.tool_version)
-    outcomes = document.pop("outcomes")
-    head = json.dumps(document, indent=2, ensure_ascii=True)
+    head = json.dumps(_head(summary, options.tool_version), indent=2, ensure_ascii=True)
     out.write(head[:-2] + ',\n  "outcomes": [')
-    for index, outcome in enumerate(outcomes):
+    index = -1
+    for index, outcome in enumerate(summary.outcomes):  # encoded one at a time
         out.write(",\n    " if index else "\n    ")
-        out.write(json.dumps(outcome, ensure_ascii=True))
-    out.write("\n  ]\n}\n" if outcomes else "]\n}\n")
+        out.write(json.dumps(_outcome(outcome), ensure_ascii=True))
+    out.write("\n  ]\n}\n" if index >= 0 else "]\n}\n")
 
 
 def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
     """The report as a JSON-ready dict: what :func:`write` writes."""
+    return {
+        **_head(summary, tool_version),
+        "outcomes": [_outcome(outcome) for outcome in summary.outcomes],
+    }
+
+
+def _head(summary: Summary, tool_version: str) -> dict[str, Any]:
     return {
         "tool": {"name": TOOL_NAME, "version": tool_version},
         "engine": summary.engine,
@@ -48,7 +54,6 @@ def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
             "seconds": round(summary.seconds, 3),
         },
         "conforming": dict(sorted(summary.conforming.items())),
-        "outcomes": [_outcome(outcome) for outcome in summary.outcomes],
     }
 
 

@@ -1,0 +1,49 @@
+"""Kept outcomes past a bound go to disk and come back in order, the same values."""
+
+from __future__ import annotations
+
+import pickle
+
+from klaviyo_contract import spool
+from klaviyo_contract.model import Problem, Result, Source, Summary, Violation
+
+
+def _outcomes(count: int) -> list[object]:
+    made: list[object] = []
+    for number in range(count):
+        source = Source("jobs.ndjson", number + 1)
+        if number % 3:
+            violation = Violation(
+                "Job", "/id", "type", "7 is not of type", "#/x/type", None, source
+            )
+            made.append(Result("Job", (violation,), source))
+        else:
+            made.append(Problem(source, "not valid JSON"))
+    return made
+
+
+def test_past_the_limit_outcomes_are_spilled_and_read_back_in_order(monkeypatch) -> None:
+    monkeypatch.setattr(spool, "LIMIT", 10)
+    outcomes = _outcomes(100)
+    summary = Summary.collect(outcomes)
+    assert isinstance(summary.outcomes, spool.Spilled)
+    assert list(summary.outcomes) == outcomes
+    assert summary.outcomes[57] == outcomes[57]
+    assert len(summary.outcomes) == 100
+    assert summary.counts["violate"] == 66
+    assert summary.outcomes == tuple(outcomes)
+
+
+def test_under_the_limit_outcomes_stay_a_tuple() -> None:
+    summary = Summary.collect(_outcomes(5))
+    assert isinstance(summary.outcomes, tuple)
+
+
+def test_merged_parts_spill_too_and_travel_as_plain_data(monkeypatch) -> None:
+    monkeypatch.setattr(spool, "LIMIT", 10)
+    parts = [Summary.collect(_outcomes(8)) for _ in range(5)]
+    merged = Summary.merge(parts, seconds=0.0)
+    assert isinstance(merged.outcomes, spool.Spilled)
+    assert len(merged.outcomes) == 40
+    copy = pickle.loads(pickle.dumps(merged.outcomes))
+    assert copy == tuple(merged.outcomes)
