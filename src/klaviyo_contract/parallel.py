@@ -7,9 +7,11 @@ merged in input order: the report is the one ``--jobs 1`` writes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .inputs import Unit, read_unit, split, units
@@ -73,38 +75,63 @@ def check_paths(
             found.extend(split(item, CHUNK_BYTES))
         else:
             found.append(item)
-    parts: list[Summary] = []
+    summary = Summary.merge(
+        _parts(contract, found, schema=schema, strict=strict, jobs=jobs, done=done),
+        seconds=0.0,
+        engine=contract.engine.name,
+    )
+    return dataclasses.replace(summary, seconds=time.perf_counter() - start)
 
-    def merged(part: Summary) -> None:
-        parts.append(part)
-        if done is not None:
-            done(part)
 
+def _parts(
+    contract: Contract,
+    found: list[Unit | Problem],
+    *,
+    schema: str | None,
+    strict: bool,
+    jobs: int,
+    done: Callable[[Summary], None] | None,
+) -> Iterator[Summary]:
+    """Each unit's summary in input order, each dropped once the caller merged it."""
     remote = [item for item in found if isinstance(item, Unit) and item.path != "-"]
     if jobs <= 1 or len(remote) <= 1 or _size(remote) < PARALLEL_MIN_BYTES:
         for item in found:
-            merged(_local(contract, item, schema, strict))
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # only when workers are worth it
+            yield _reported(_local(contract, item, schema, strict), done)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only when workers are worth it
 
-        with ProcessPoolExecutor(
-            max_workers=min(jobs, len(remote)),
-            initializer=_start_worker,
-            initargs=(contract, schema, strict),
-        ) as pool:
-            futures: dict[int, Future[Summary]] = {
-                index: pool.submit(_check_in_worker, item)
-                for index, item in enumerate(found)
-                if isinstance(item, Unit) and item.path != "-"
-            }
-            for index, item in enumerate(found):
-                future = futures.get(index)
-                merged(
-                    future.result()
-                    if future is not None
-                    else _local(contract, item, schema, strict)
-                )
-    return Summary.merge(parts, seconds=time.perf_counter() - start, engine=contract.engine.name)
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(remote)),
+        initializer=_start_worker,
+        initargs=(contract, schema, strict),
+    ) as pool:
+        # A window of units in flight, merged in input order as they complete.
+        window: deque[tuple[Unit | Problem, Future[Summary] | None]] = deque()
+        for item in found:
+            future = None
+            if isinstance(item, Unit) and item.path != "-":
+                future = pool.submit(_check_in_worker, item)
+            window.append((item, future))
+            if len(window) >= 4 * jobs:
+                yield _reported(_settle(contract, *window.popleft(), schema, strict), done)
+        while window:
+            yield _reported(_settle(contract, *window.popleft(), schema, strict), done)
+
+
+def _reported(part: Summary, done: Callable[[Summary], None] | None) -> Summary:
+    if done is not None:
+        done(part)
+    return part
+
+
+def _settle(
+    contract: Contract,
+    item: Unit | Problem,
+    future: Future[Summary] | None,
+    schema: str | None,
+    strict: bool,
+) -> Summary:
+    return future.result() if future is not None else _local(contract, item, schema, strict)
 
 
 def _size(found: list[Unit]) -> int:

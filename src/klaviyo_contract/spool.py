@@ -18,7 +18,7 @@ from typing import IO, Generic, TypeVar, overload
 T = TypeVar("T")
 
 #: Outcomes held in memory before the rest go to disk.
-LIMIT = 20_000
+LIMIT = 2_000
 
 
 class Spool(Generic[T]):
