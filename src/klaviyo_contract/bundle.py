@@ -11,6 +11,11 @@ reports, and its schema location maps back to the published file:
   ``allOf`` admits null in every branch;
 - ``const`` and ``not`` (absent from the catalogue) are wrapped in an ``anyOf``.
 
+``oneOf`` is read as "at least one branch" (see :mod:`~klaviyo_contract.dialect`): its
+branches move into one ``anyOf``, the ``oneOf``'s only branch, so a value that fits
+none is still reported as ``oneOf`` at the published place, and one that fits
+several (Klaviyo's ``integer``/``number`` unions, identical send options) passes.
+
 Annotations, ``$id`` and ``$schema`` are dropped. Strict mode adds
 ``additionalProperties: false`` where a schema names properties and says nothing
 about others.
@@ -23,6 +28,7 @@ hypothesis-jsonschema, which resolves no registry).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,6 +103,8 @@ def rewrite(node: Any, variants: set[str], *, strict: bool = False) -> Any:
             out[keyword] = {k: rewrite(v, variants, strict=strict) for k, v in value.items()}
         else:
             out[keyword] = value
+    if isinstance(out.get("oneOf"), list):
+        out["oneOf"] = [{"anyOf": out["oneOf"]}]
     if (
         strict
         and "properties" in out
@@ -130,6 +138,25 @@ def document(schema_set: SchemaSet, *, strict: bool = False) -> dict[str, Any]:
     return {"components": {"schemas": schemas, NULLABLE_VARIANTS: nullable}}
 
 
+#: id(set) -> (the set, weakly; its rewritten forms): one rewrite of a whole catalogue
+#: serves every :func:`inline` of it, not one rewrite a schema.
+_FORMS: dict[int, tuple[weakref.ref[SchemaSet], dict[str, Any]]] = {}
+
+
+def _forms(schema_set: SchemaSet) -> dict[str, Any]:
+    """:func:`document`'s components for ``schema_set``, rewritten once and shared.
+
+    Only :func:`inline` reads them, and it copies every object it changes.
+    """
+    key = id(schema_set)
+    cached = _FORMS.get(key)
+    if cached is not None and cached[0]() is schema_set:
+        return cached[1]
+    forms: dict[str, Any] = document(schema_set)["components"]
+    _FORMS[key] = (weakref.ref(schema_set, lambda _: _FORMS.pop(key, None)), forms)
+    return forms
+
+
 def published_location(pointer: str) -> str:
     """A keyword's pointer in :func:`document` -> its place in the published schemas."""
     prefix = f"/components/{NULLABLE_VARIANTS}/"
@@ -150,7 +177,7 @@ def inline(schema_set: SchemaSet, name: str, *, depth: int = 2) -> Any:
         UnknownSchema: ``name`` is not in the set.
     """
     schema_set.schema(name)
-    forms = document(schema_set)["components"]
+    forms = _forms(schema_set)
 
     def expand(node: Any, stack: tuple[str, ...]) -> Any:
         if isinstance(node, list):

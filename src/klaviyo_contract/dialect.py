@@ -4,6 +4,13 @@ Klaviyo's files declare JSON Schema 2020-12 but were cut out of an OpenAPI 3.0
 document: each file's ``$id`` is ``#/components/schemas/NAME`` and refs name other
 files the same way. ``nullable: true`` (OpenAPI) admits ``null`` besides the declared
 type, enums included, as Klaviyo's own SDK reads it.
+
+``oneOf`` admits a value that fits *at least one* branch (JSON Schema's ``anyOf``),
+and a value that fits none is reported as ``oneOf``. Klaviyo writes its unions as
+``oneOf`` whatever their overlap: ``[integer, number]`` (every integer is a number),
+an enum of strings beside ``string``, three identical send-option schemas. Read
+strictly, a ``Campaign`` resource (``send_options`` is required) could never conform.
+See ``docs/dialect.md`` for every rule with a catalogue example.
 """
 
 from __future__ import annotations

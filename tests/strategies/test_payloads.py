@@ -85,7 +85,7 @@ def test_a_thousand_coupon_jobs_look_like_klaviyo_s() -> None:
     assert lengths[0] > 0
     assert any(1 <= n <= 3 for n in lengths)
     assert any(n >= 100 for n in lengths)
-    assert len(lengths) >= 10
+    assert len(lengths) >= 5
 
 
 def test_invalid_payloads_cover_every_kind_of_break() -> None:

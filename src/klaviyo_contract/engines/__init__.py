@@ -119,7 +119,7 @@ def describe(keyword: str, expected: Any, instance: JSON, prop: str | None = Non
     if keyword == "additionalProperties":
         return f'"{prop}" is not a property the schema names (strict mode)'
     if keyword == "oneOf":
-        return f"{show(instance)} matches none, or more than one, of {len(expected)} alternatives"
+        return f"{show(instance)} matches none of {len(expected)} alternatives"
     if keyword == "anyOf":
         return f"{show(instance)} matches none of {len(expected)} alternatives"
     if keyword == "maxProperties":

@@ -1,7 +1,8 @@
 """The reference engine: python-jsonschema over the ``referencing`` registry.
 
 The dialect enters as keyword hooks on a 2020-12 validator class: ``nullable: true``
-lets ``null`` past every keyword that would otherwise reject it, formats are asserted
+lets ``null`` past every keyword that would otherwise reject it, ``oneOf`` passes a
+value that fits at least one branch, formats are asserted
 with :data:`~klaviyo_contract.formats.FORMATS`, and strict mode adds unnamed
 properties as violations.
 """
@@ -84,6 +85,9 @@ def _validator_class(*, strict: bool) -> Any:
     base = Draft202012Validator.VALIDATORS
     hooks: dict[str, Keyword] = {name: _admitting_null(base[name]) for name in NULL_REJECTING}
     hooks["required"] = _required
+    # The dialect reads oneOf as "at least one branch" (dialect.py): anyOf's check,
+    # still reported as "oneOf", where the published file states it.
+    hooks["oneOf"] = _admitting_null(base["anyOf"])
     if strict:
         hooks["properties"] = _strict_properties(base["properties"])
     cls = validators.extend(Draft202012Validator, hooks)  # type: ignore[no-untyped-call]

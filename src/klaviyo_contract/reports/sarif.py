@@ -42,7 +42,7 @@ RULES = {
     "minimum": "A number is below its minimum",
     "multipleOf": "A number is not a multiple of the required factor",
     "not": "A value matches a schema it must not match",
-    "oneOf": "A value matches none, or more than one, of its alternatives",
+    "oneOf": "A value matches none of its alternatives",
     "pattern": "A string does not match its pattern",
     "required": "A required property is missing",
     "type": "A value has the wrong JSON type",

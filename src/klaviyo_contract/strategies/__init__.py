@@ -65,7 +65,7 @@ def invalid_payloads(
     Each example is an :class:`~klaviyo_contract.model.InvalidPayload`: the payload,
     the keyword a validator must report, the JSON Pointer where, and the kind of
     break (``required``, ``type``, ``null``, ``enum``, ``discriminator``, ``format``,
-    ``item-type``). Examples shrink towards the first constraint of the schema on the
+    ``item-type``, and ``oneOf``/``anyOf`` for a value no alternative fits). Examples shrink towards the first constraint of the schema on the
     smallest valid payload around it.
 
     Raises:

@@ -1,10 +1,15 @@
 """One-constraint mutations: each invalid payload breaks exactly one labelled rule.
 
 The targets are read off the strategy tree of a schema (every required name, type,
-enum, format and non-nullable place, through properties and array items); a valid
-payload is drawn, the path to the target is made to exist with valid values, and
-the value there is broken. The label says which keyword a validator must report,
-at which instance path.
+enum, format and non-nullable place, through properties and array items, and every
+``oneOf``/``anyOf`` as a whole); a valid payload is drawn, the path to the target is
+made to exist with valid values, and the value there is broken. The label says which
+keyword a validator must report, at which instance path.
+
+Nothing inside a union's branches is a target: a value broken there fits no branch
+(or another one), and validators report it as the union's keyword at the union's
+place, not as the broken constraint. The union itself is broken instead, by a value
+that fits none of its branches.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from hypothesis import strategies as st
 from ..dialect import pointer
 from ..formats import FORMATS
 from ..model import InvalidPayload
-from ._build import Node, _types
+from ._build import Node, _conforms, _types
 from ._formats import FORMAT_BREAKERS
 
 #: A path through the schema: property names, and None for "some array item".
@@ -30,6 +35,8 @@ _WRONG_TYPED: dict[str, Any] = {
     "array": [],
     "object": {},
 }
+#: Values tried against a union: those that fit none of its branches break it.
+_UNION_BREAKERS: tuple[Any, ...] = (None, *_WRONG_TYPED.values(), 0.5)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class Target:
     keyword: str
     node: Node
     name: str | None = None
+    #: For a union: the values that fit none of its branches.
+    values: tuple[Any, ...] = ()
 
     def describe(self) -> str:
         where = "/".join("*" if segment is None else segment for segment in self.path) or "(root)"
@@ -54,6 +63,12 @@ def targets(root: Node) -> list[Target]:
 
     def walk(node: Node, path: Path) -> None:
         schema = node.schema if isinstance(node.schema, dict) else {}
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in schema:
+                values = _union_breakers(schema)
+                if values:
+                    found.append(Target(path, keyword, keyword, node, values=tuple(values)))
+                return
         types = [kind for kind in _types(schema) if kind != "null"]
         enum = schema.get("enum")
         in_array = bool(path) and path[-1] is None
@@ -78,6 +93,12 @@ def targets(root: Node) -> list[Target]:
     return found
 
 
+def _union_breakers(schema: dict[str, Any]) -> list[Any]:
+    """The values of :data:`_UNION_BREAKERS` that fit no branch of a union."""
+    fits = _conforms(schema)
+    return [value for value in _UNION_BREAKERS if not fits(value)]
+
+
 def _wrong_types(types: list[str]) -> list[str]:
     allowed = set(types) | ({"integer"} if "number" in types else set())
     return [kind for kind in _WRONG_TYPED if kind not in allowed]
@@ -90,6 +111,8 @@ def _broken(draw: Any, target: Target, value: Any) -> Any:
         return _WRONG_TYPED[kind]
     if target.kind == "null":
         return None
+    if target.kind in ("oneOf", "anyOf"):
+        return draw(st.sampled_from(target.values))
     if target.kind in ("enum", "discriminator"):
         enum = [item for item in schema["enum"] if item is not None]
         if enum and all(isinstance(item, str) for item in enum):
@@ -126,14 +149,15 @@ def invalid_payloads(root: Node, found: list[Target]) -> st.SearchStrategy[Inval
                 index = draw(st.integers(0, len(items) - 1))
                 concrete.append(index)
                 current = items[index]
-                if rest and current is None:
+                if (rest or target.kind == "required") and current is None:
                     current = draw(node.items.present)
                 items[index] = place(node.items, current, rest)
                 return items
             child = node.properties[segment]
             mapping = dict(value)
             current = mapping.get(segment)
-            if segment not in mapping or (rest and current is None):
+            # A nullable object drawn as null: make it exist to reach (or drop) inside it.
+            if segment not in mapping or ((rest or target.kind == "required") and current is None):
                 current = draw(child.present)
             concrete.append(segment)
             mapping[segment] = place(child, current, rest)

@@ -4,9 +4,14 @@ hypothesis-jsonschema canonicalises and filters its way to a strategy, which cos
 tens of milliseconds an example on Klaviyo's response schemas; their shapes are
 simple (typed objects, enums, formats, arrays, nullable unions), so each node is
 built directly from Hypothesis' own strategies (``fixed_dictionaries``, ``lists``,
-``sampled_from``, ...), and only what they cannot express well (``allOf``, ``not``,
-``pattern``) is handed to hypothesis-jsonschema. Every node keeps its children so
-invalid payloads can reach any place in a valid one.
+``sampled_from``, ...), and only what they cannot express well (``not``, ``pattern``,
+an ``allOf`` whose branches do not merge) is handed to hypothesis-jsonschema. Every
+node keeps its children so invalid payloads can reach any place in a valid one.
+
+Klaviyo's ``allOf`` (a resource, and a partial schema adding attributes to it) is
+merged into one schema (:func:`merge_all_of`); its ``oneOf`` is a union, a value of
+any branch (the dialect reads it as "at least one"); arrays whose items cannot exist
+(recursion cut by :func:`~klaviyo_contract.bundle.inline`) stay empty.
 """
 
 from __future__ import annotations
@@ -123,6 +128,10 @@ class Builder:
             return Node(schema, st.nothing(), st.nothing())
         if not isinstance(schema, dict):  # pragma: no cover - schemas are objects or booleans
             raise TypeError(f"not a schema: {schema!r}")
+        if "allOf" in schema:
+            merged = merge_all_of(schema)
+            if merged is not None:
+                return self.node(merged)
         if {
             "allOf",
             "not",
@@ -138,6 +147,8 @@ class Builder:
                 return self._union(schema, keyword)
         types = _types(schema)
         nullable = "null" in types or None in schema.get("enum", ())
+        if types == ["null"]:
+            return Node(schema, st.none(), st.nothing())
         node = self._present(schema, [kind for kind in types if kind != "null"])
         if nullable:
             # Real queued jobs carry several nulls: make null as likely as a value.
@@ -145,15 +156,13 @@ class Builder:
         return node
 
     def _union(self, schema: dict[str, Any], keyword: str) -> Node:
+        # ``oneOf`` as the dialect reads it: a value of any branch will do, so no
+        # filter for "exactly one" (which Klaviyo's overlapping unions never pass).
         rest = {key: value for key, value in schema.items() if key != keyword}
         branches = [
-            self.node({**rest, **branch} if isinstance(branch, dict) else branch)
-            for branch in schema[keyword]
+            self.node(_conjoin(rest, branch) if rest else branch) for branch in schema[keyword]
         ]
         strategy = st.one_of([branch.valid for branch in branches])
-        if keyword == "oneOf":
-            checks = [_conforms(branch) for branch in schema[keyword]]
-            strategy = strategy.filter(lambda value: sum(check(value) for check in checks) == 1)
         return Node(schema, strategy, strategy.filter(lambda value: value is not None))
 
     def _present(self, schema: dict[str, Any], types: list[str]) -> Node:
@@ -206,12 +215,17 @@ class Builder:
         strategy: st.SearchStrategy[Any] = st.fixed_dictionaries(fixed, optional=optional)
         if optional:
             strategy = st.one_of(strategy, st.fixed_dictionaries({**fixed, **optional}))
-        if not properties and schema.get("additionalProperties", True) is not False:
-            strategy = st.dictionaries(
-                st.text(alphabet=_ID_ALPHABET, min_size=1, max_size=12), _SCALARS, max_size=3
-            )
         low, high = schema.get("minProperties", 0), schema.get("maxProperties")
-        if low or high is not None:
+        if not properties and schema.get("additionalProperties", True) is not False:
+            # A free-form map (``maxProperties: 0`` makes it always empty).
+            ceiling = max(low, 3) if high is None else high
+            strategy = st.dictionaries(
+                st.text(alphabet=_ID_ALPHABET, min_size=1, max_size=12),
+                _SCALARS,
+                min_size=low,
+                max_size=ceiling,
+            )
+        elif low or high is not None:
             strategy = strategy.filter(
                 lambda value: low <= len(value) <= (high if high is not None else len(value))
             )
@@ -220,6 +234,10 @@ class Builder:
     def _array(self, schema: dict[str, Any]) -> Node:
         items = self.node(schema.get("items", True))
         low, high = schema.get("minItems", 0), schema.get("maxItems")
+        if items.schema is False:
+            # Items cut off by bounded recursion: only the empty array fits.
+            strategy: st.SearchStrategy[Any] = st.just([]) if low == 0 else st.nothing()
+            return Node(schema, strategy, strategy, items=items)
         unique = bool(schema.get("uniqueItems"))
         # Hypothesis' own list sizes average about five; Klaviyo's relationship pages run
         # to hundreds. Nine arrays in ten are short, the rest any length to the bound;
@@ -252,3 +270,83 @@ def _implies(schema: dict[str, Any], kind: str) -> bool:
     if kind == "array":
         return "items" in schema
     return "format" in schema
+
+
+#: Keywords whose values combine by taking the larger (lower bounds) or the smaller.
+_LOWER_BOUNDS = ("minimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "maxLength", "maxItems", "maxProperties")
+
+
+def merge_all_of(schema: dict[str, Any]) -> Any:
+    """One schema that admits what every branch of ``schema``'s ``allOf`` admits.
+
+    Properties are merged by name (a name in two branches takes both subschemas),
+    ``required`` is the union, ``type`` and ``enum`` the intersection, bounds the
+    tighter one. Returns None where two branches disagree on a keyword that does not
+    merge this way; the caller then falls back to hypothesis-jsonschema.
+    """
+    merged: Any = {key: value for key, value in schema.items() if key != "allOf"}
+    for branch in schema["allOf"]:
+        merged = _conjoin(merged, branch)
+        if isinstance(merged, dict) and "allOf" in merged:
+            return None
+    return merged
+
+
+def _conjoin(first: Any, second: Any) -> Any:
+    """The schema both admit: merged where keywords allow, else their ``allOf``."""
+    if first is True or first == {}:
+        return second
+    if second is True or second == {}:
+        return first
+    if first is False or second is False:
+        return False
+    if isinstance(second, dict) and "allOf" in second:
+        flat = merge_all_of(second)
+        if flat is None:
+            return {"allOf": [first, second]}
+        return _conjoin(first, flat)
+    merged = _merge(first, second)
+    return merged if merged is not None else {"allOf": [first, second]}
+
+
+def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
+    out = dict(first)
+    for key, value in second.items():
+        if key not in out or out[key] == value:
+            out[key] = value
+            continue
+        mine = out[key]
+        if key == "properties":
+            out[key] = {
+                name: _conjoin(mine[name], sub) if name in mine else sub
+                for name, sub in value.items()
+            } | {name: sub for name, sub in mine.items() if name not in value}
+        elif key == "required":
+            out[key] = list(dict.fromkeys([*mine, *value]))
+        elif key == "type":
+            kinds = _meet(_types(out), _types(second))
+            if not kinds:
+                return None
+            out[key] = kinds
+        elif key == "enum":
+            out[key] = [item for item in mine if item in value]
+        elif key in ("items", "additionalProperties"):
+            out[key] = _conjoin(mine, value)
+        elif key in _LOWER_BOUNDS:
+            out[key] = max(mine, value)
+        elif key in _UPPER_BOUNDS:
+            out[key] = min(mine, value)
+        else:
+            return None
+    return out
+
+
+def _meet(first: list[str], second: list[str]) -> list[str]:
+    """The JSON types both lists allow (an integer is a number)."""
+    kinds = [kind for kind in first if kind in second]
+    if "integer" in first and "number" in second and "integer" not in kinds:
+        kinds.append("integer")
+    if "number" in first and "integer" in second and "integer" not in kinds:
+        kinds.append("integer")
+    return kinds
