@@ -65,8 +65,9 @@ def invalid_payloads(
     Each example is an :class:`~klaviyo_contract.model.InvalidPayload`: the payload,
     the keyword a validator must report, the JSON Pointer where, and the kind of
     break (``required``, ``type``, ``null``, ``enum``, ``discriminator``, ``format``,
-    ``item-type``, and ``oneOf``/``anyOf`` for a value no alternative fits). Examples shrink towards the first constraint of the schema on the
-    smallest valid payload around it.
+    ``item-type``, and ``oneOf``/``anyOf`` for a value no alternative fits).
+    Examples shrink towards the first constraint of the schema on the smallest valid
+    payload around it.
 
     Raises:
         UnknownSchema: no schema has that name.
