@@ -285,3 +285,26 @@ def test_a_report_to_a_device_is_written_to_it_not_over_it(run_line) -> None:
     result = run_line("validate", str(EXAMPLES), "--format", "json", "-o", os.devnull)
     assert result.status == 1
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_conformance_writes_the_reports_and_exits_0(run_line, tmp_path) -> None:
+    result = run_line("conformance", "--report-dir", str(tmp_path))
+    assert result.status == 0
+    assert "Constraint coverage: " in result.out
+    assert "(100%)" in result.out
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "conformance.json",
+        "conformance.md",
+        "junit.xml",
+    }
+
+
+def test_diff_flags_a_breaking_change_with_exit_1(run_line, tmp_path) -> None:
+    old = shutil.copytree(ROOT / "schemas", tmp_path / "old")
+    new = shutil.copytree(ROOT / "schemas", tmp_path / "new")
+    enum = new / "klaviyo-couponcodeenum-schema.json"
+    enum.write_text(enum.read_text().replace('"coupon-code"', '"coupon-code", "coupon-code-v2"'))
+    assert run_line("diff", str(old), str(old)).status == 0
+    result = run_line("diff", str(old), str(new), "--format", "json")
+    assert result.status == 1
+    assert "coupon-code-v2" in result.out
