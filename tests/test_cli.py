@@ -288,7 +288,9 @@ def test_a_report_to_a_device_is_written_to_it_not_over_it(run_line) -> None:
 
 
 def test_conformance_writes_the_reports_and_exits_0(run_line, tmp_path) -> None:
-    result = run_line("conformance", "--report-dir", str(tmp_path))
+    result = run_line(
+        "conformance", "--cases", str(ROOT / "conformance"), "--report-dir", str(tmp_path)
+    )
     assert result.status == 0
     assert "Constraint coverage: " in result.out
     assert "(100%)" in result.out

@@ -120,14 +120,15 @@ class Case:
 
 
 def default_cases_dir() -> Path | None:
-    """The corpus of a source checkout (``conformance/`` beside ``src/``), else None.
+    """The corpus: ``conformance/`` of the project in the working directory, or of the
+    source checkout this module runs from; None when neither has one.
 
-    An installed wheel ships no corpus: the caller then needs ``--cases DIR``.
+    An installed wheel ships no corpus: outside a checkout the caller needs ``--cases``.
     """
-    root = Path(__file__).resolve().parents[2]
-    folder = root / "conformance"
-    if folder.is_dir() and (root / "pyproject.toml").is_file():
-        return folder
+    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        folder = root / "conformance"
+        if folder.is_dir() and (root / "pyproject.toml").is_file():
+            return folder
     return None
 
 

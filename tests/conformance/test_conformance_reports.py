@@ -14,7 +14,6 @@ from klaviyo_contract.conformance import (
     Case,
     ConformanceReport,
     agreement,
-    default_cases_dir,
     load_cases,
     render_json,
     render_junit,
@@ -30,9 +29,7 @@ COMMITTED = ROOT / "reports"
 
 @functools.cache
 def corpus() -> tuple[Case, ...]:
-    folder = default_cases_dir()
-    assert folder is not None
-    return tuple(load_cases(folder))
+    return tuple(load_cases(ROOT / "conformance"))
 
 
 @functools.cache
