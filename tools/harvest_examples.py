@@ -41,13 +41,8 @@ SETTINGS = settings(
 )
 
 
-def _label(contract: Contract, name: str) -> str:
-    """A short label for a schema: the JSON:API type its payloads carry, else its name."""
-    payload = find(contract.payloads(name), lambda payload: True, settings=SETTINGS)
-    resource = payload.get("data", payload) if isinstance(payload, dict) else None
-    kind = resource.get("type") if isinstance(resource, dict) else None
-    if isinstance(kind, str) and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", kind):
-        return kind
+def _slug(name: str) -> str:
+    """``GetCouponCodeCreateJobResponseCompoundDocument`` -> ``get-coupon-code-...-document``."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
 
@@ -86,7 +81,7 @@ def _pairs(contract: Contract, payload: Any, name: str) -> list[tuple[str, str]]
 
 def harvest(name: str, reference: Contract, compiled: Contract) -> dict[str, Any]:
     """The group of shrunk examples for schema ``name``."""
-    slug = _label(reference, name)
+    slug = _slug(name)
     tests: list[dict[str, Any]] = []
     for suffix, description, condition in VALID_SHAPES:
         try:
