@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .contract import Contract
 from .errors import (
+    CaseFileError,
     ContractError,
     ContractViolation,
     InputError,
@@ -15,6 +16,7 @@ from .errors import (
 from .model import Exchange, Problem, Record, Result, Source, Summary, Violation
 
 __all__ = [
+    "CaseFileError",
     "Contract",
     "ContractError",
     "ContractViolation",

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import dialect
 from .constraints import KINDS, Constraint, constraints, locations
-from .errors import ContractError, UnknownSchema
+from .errors import CaseFileError, UnknownSchema
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -65,27 +65,6 @@ _EXPECTED_KEYS = frozenset({"instance_path", "keyword"})
 _ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 #: A JSON Pointer (RFC 6901): "" or "/"-led tokens, "~" only as "~0" or "~1".
 _POINTER = re.compile(r"(?:/(?:[^~/]|~[01])*)*")
-
-
-class CaseFileError(ContractError, ValueError):
-    """A conformance case file that cannot be read as cases, and where it goes wrong.
-
-    Attributes:
-        file: the case file (or folder).
-        position: ``line L column C`` for a JSON syntax error, else the JSON Pointer
-            of the offending value inside the file (``/2/tests/5/valid``); may be empty.
-        reason: what is wrong, and what was expected instead.
-    """
-
-    def __init__(self, file: str, position: str, reason: str) -> None:
-        super().__init__(file, position, reason)
-        self.file = file
-        self.position = position
-        self.reason = reason
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.position}" if self.position else self.file
-        return f"{where}: {self.reason}"
 
 
 @dataclass(frozen=True)

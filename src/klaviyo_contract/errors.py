@@ -88,6 +88,27 @@ class InputError(ContractError, ValueError):
         return self.reason
 
 
+class CaseFileError(ContractError, ValueError):
+    """A conformance case file that cannot be read as cases, and where it goes wrong.
+
+    Attributes:
+        file: the case file (or folder).
+        position: ``line L column C`` for a JSON syntax error, else the JSON Pointer
+            of the offending value inside the file (``/2/tests/5/valid``); may be empty.
+        reason: what is wrong, and what was expected instead.
+    """
+
+    def __init__(self, file: str, position: str, reason: str) -> None:
+        super().__init__(file, position, reason)
+        self.file = file
+        self.position = position
+        self.reason = reason
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.position}" if self.position else self.file
+        return f"{where}: {self.reason}"
+
+
 class ContractViolation(ContractError, AssertionError):
     """A payload broke its contract; raised by :meth:`Contract.check` only."""
 
