@@ -33,7 +33,6 @@ import json
 import os
 import random
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -211,16 +210,8 @@ def progress(message: str) -> None:
     print(f"[memory] {message}", file=sys.stderr, flush=True)
 
 
-def shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
-def cli_executable() -> str:
-    beside = Path(sys.executable).parent / "klaviyo-contract"
-    return str(beside) if beside.is_file() else shutil.which("klaviyo-contract") or beside.name
+shown = generator.shown
+cli_executable = generator.cli_executable
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
