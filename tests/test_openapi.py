@@ -129,3 +129,54 @@ def test_a_stale_index_is_ignored_for_the_document_itself(tmp_path: Path) -> Non
     assert any(r.template == "/api/catalog-items" for r in fresh.routes)
     assert not any(r.template == "/api/catalog-items" for r in changed.routes)
     assert any(r.template == "/api/catalogue-items" for r in changed.routes)
+
+
+def test_validate_with_openapi_routes_a_recorded_catalog_item_get(tmp_path: Path) -> None:
+    """`--openapi` routes each recorded exchange by its method, path and status."""
+    import io
+
+    from klaviyo_contract import cli
+
+    document = needs_openapi()
+    job = {
+        "data": {
+            "type": "catalog-item-bulk-create-job",
+            "id": "01J",
+            "attributes": {
+                "status": "complete",
+                "created_at": "2024-10-28T14:05:02Z",
+                "total_count": 1,
+            },
+            "links": {"self": "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01J/"},
+        }
+    }
+    bad = json.loads(json.dumps(job))
+    bad["data"]["attributes"]["status"] = "done"
+    entries = [
+        {
+            "request": {
+                "method": "GET",
+                "url": "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01J",
+            },
+            "response": {
+                "status": 200,
+                "content": {"mimeType": "application/vnd.api+json", "text": json.dumps(body)},
+            },
+        }
+        for body in (job, bad)
+    ]
+    har = tmp_path / "catalog.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}))
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(
+        ["validate", str(har), "--openapi", str(document), "--format", "json"], out, err
+    )
+    report = json.loads(out.getvalue())
+    assert status == 1, err.getvalue()
+    assert report["summary"]["checked"] == 2
+    (failing,) = report["outcomes"]
+    assert failing["schema"] == "GetCatalogItemCreateJobResponseCompoundDocument"
+    assert failing["source"]["entry"] == "entries[1]"
+    assert [(v["instance_path"], v["keyword"]) for v in failing["violations"]] == [
+        ("/data/attributes/status", "enum")
+    ]
