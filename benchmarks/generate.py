@@ -107,7 +107,7 @@ def record(
 
 
 _SIZES = st.tuples(st.integers(0, 9), st.integers(0, 3), st.integers(0, 250)).map(
-    lambda pick: pick[1] if pick[0] < 7 else pick[2]
+    lambda pick: pick[1] if pick[0] < 9 else pick[2]
 )
 
 
