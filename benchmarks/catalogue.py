@@ -33,8 +33,9 @@ import tempfile
 import textwrap
 import time
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from common import cli_executable, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT.parent / "shared" / "reference" / "klaviyo-json-schema"
@@ -124,21 +125,6 @@ class Row:
     in_process: float | None
 
 
-def cli_executable() -> str:
-    beside = Path(sys.executable).with_name("klaviyo-contract")
-    return str(beside) if beside.exists() else "klaviyo-contract"
-
-
-def versions() -> str:
-    found = []
-    for package in ("klaviyo-contract", "jsonschema", "jsonschema-rs", "referencing"):
-        try:
-            found.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            found.append(f"{package} (absent)")
-    return ", ".join(found)
-
-
 def table(rows: list[Row], baseline: Row) -> list[str]:
     lines = [
         f"{'measurement':<48} {'wall s':>8} {'x base':>7} {'in-proc s':>10} {'x base':>7} "
@@ -171,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     files = len(list(folder.glob("*.json")))
     print(f"catalogue: {folder} ({files} files)")
     print(f"python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} CPUs")
-    print(versions())
+    print(versions(("klaviyo-contract", "jsonschema", "jsonschema-rs", "referencing")))
     print(f"best of {args.runs} runs each, after one warm-up; peak RSS from wait4 ru_maxrss")
     print()
 

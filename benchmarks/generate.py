@@ -48,9 +48,9 @@ import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from common import versions
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
@@ -691,23 +691,13 @@ def targets(rows: list[Row], builds: list[Build], schemas: Iterable[str]) -> lis
     return lines
 
 
-def versions() -> str:
-    found = []
-    for package in ("klaviyo-contract", "hypothesis", "hypothesis-jsonschema", "jsonschema-rs"):
-        try:
-            found.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            found.append(f"{package} (not installed)")
-    return ", ".join(found)
-
-
 def header(args: argparse.Namespace) -> list[str]:
     load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
     return [
         f"klaviyo-contract generate benchmark: {', '.join(args.schemas)}",
         f"Python {platform.python_version()} ({platform.python_implementation()}) "
         f"on {platform.platform()}, {os.cpu_count()} CPUs, load average at start {load}",
-        versions(),
+        versions(("klaviyo-contract", "hypothesis", "hypothesis-jsonschema", "jsonschema-rs")),
         f"@given(max_examples=N, phases=[Phase.generate], database=None, deadline=None, "
         f"all health checks suppressed), body only counts; N={args.examples:,} "
         f"(hypothesis-jsonschema: {args.hjs_examples:,}); {args.repeats} interleaved rounds, "

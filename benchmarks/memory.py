@@ -211,7 +211,6 @@ def progress(message: str) -> None:
 
 
 shown = generator.shown
-cli_executable = generator.cli_executable
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -258,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         data = build(out, args.tracemalloc, args.seed, args.invalid_rate)
         print("\n".join(retained(data, args.top)))
         return 0
-    cli = cli_executable()
+    cli = generator.cli_executable()
     report = out / "memory-report.json"
     sets = [build(out, size, args.seed, args.invalid_rate) for size in args.size_mb]
     # One untimed run on the small file first: bytecode and file caches are then warm.

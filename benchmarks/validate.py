@@ -45,9 +45,10 @@ import textwrap
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+from common import cli_executable, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = "CouponCodeCreateJobResponseObjectResource"
@@ -738,23 +739,13 @@ def targets(rows: dict[str, Row]) -> list[str]:
     return lines
 
 
-def versions() -> str:
-    found = []
-    for package in ("klaviyo-contract", "jsonschema", "jsonschema-rs", "orjson"):
-        try:
-            found.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            found.append(f"{package} (not installed)")
-    return ", ".join(found)
-
-
 def header(bench: Bench, data: DataSet, environment: str) -> list[str]:
     return [
         f"klaviyo-contract validate benchmark: {data.count:,} payloads of {SCHEMA}, "
         f"{data.invalid:,} invalid ({shown(data.path)})",
         f"Python {platform.python_version()} ({platform.python_implementation()}) "
         f"on {platform.platform()}, {os.cpu_count()} CPUs",
-        versions(),
+        versions(("klaviyo-contract", "jsonschema", "jsonschema-rs", "orjson")),
         RSS_METHOD,
         environment,
         f"commands (run from {ROOT}):",
@@ -775,11 +766,6 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
-
-
-def cli_executable() -> str:
-    beside = Path(sys.executable).parent / "klaviyo-contract"
-    return str(beside) if beside.is_file() else shutil.which("klaviyo-contract") or beside.name
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
