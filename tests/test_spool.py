@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from klaviyo_contract import spool
 from klaviyo_contract.model import Problem, Result, Source, Summary, Violation
 
@@ -47,3 +49,31 @@ def test_merged_parts_spill_too_and_travel_as_plain_data(monkeypatch) -> None:
     assert len(merged.outcomes) == 40
     copy = pickle.loads(pickle.dumps(merged.outcomes))
     assert copy == tuple(merged.outcomes)
+
+
+def test_every_index_reads_back_across_chunk_boundaries(monkeypatch) -> None:
+    monkeypatch.setattr(spool, "LIMIT", 10)
+    monkeypatch.setattr(spool, "CHUNK", 4)
+    outcomes = _outcomes(23)
+    spilled = Summary.collect(outcomes).outcomes
+    assert isinstance(spilled, spool.Spilled)
+    assert [spilled[index] for index in range(23)] == outcomes
+    assert spilled[-1] == outcomes[-1]
+    assert list(spilled[5:9]) == outcomes[5:9]
+    with pytest.raises(IndexError):
+        spilled[23]
+
+
+def test_values_pickle_as_their_fields() -> None:
+    source = Source("a.har", 3, 7, "entries[2]")
+    result = Result("Job", (Violation("Job", "", "type", "m", "#/t", "p", source),), source)
+    for value in (source, result, Problem(source, "bad", "skipped")):
+        assert pickle.loads(pickle.dumps(value)) == value
+
+
+def test_items_can_be_asked_for_twice(monkeypatch) -> None:
+    monkeypatch.setattr(spool, "LIMIT", 3)
+    kept: spool.Spool[int] = spool.Spool()
+    kept.extend(range(10))
+    assert list(kept.items()) == list(range(10))  # the first sequence is dropped here
+    assert list(kept.items()) == list(range(10))

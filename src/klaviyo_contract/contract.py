@@ -179,6 +179,22 @@ class Contract:
         if name is None:
             name = self.route(payload, exchange)
         violations = self.engine.compile(name, strict=strict)(payload)
+        return self.result(
+            payload, name, violations, fields=fields, source=source, exchange=exchange
+        )
+
+    def result(
+        self,
+        payload: Any,
+        name: str,
+        violations: tuple[Violation, ...],
+        *,
+        fields: Mapping[str, frozenset[str]] | None = None,
+        source: Source | None = None,
+        exchange: Exchange | None = None,
+    ) -> Result:
+        """The Result of :meth:`validate` from an engine's violations of ``payload``:
+        put in payload order, sparse fieldsets applied, each given its source."""
         if violations:
             violations = tuple(sorted(violations, key=_order))
             if fields is None and exchange is not None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from .inputs import Unit, split, units
 from .model import Problem, Summary
-from .parallel import CHUNK_BYTES, check_unit
+from .parallel import CHUNK_BYTES
+from .validation import check_unit
 
 if TYPE_CHECKING:
     from .contract import Contract

@@ -14,9 +14,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .inputs import Unit, read_unit, split, units
+from .inputs import Unit, split, units
 from .model import Problem, Summary
-from .validation import check_records
+from .validation import check_unit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -37,11 +37,6 @@ def available_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS, Windows
         return max(1, os.cpu_count() or 1)
-
-
-def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool) -> Summary:
-    """One unit's payloads checked and summarised."""
-    return Summary.collect(check_records(contract, read_unit(unit), schema=schema, strict=strict))
 
 
 def _start_worker(contract: Contract, schema: str | None, strict: bool) -> None:

@@ -151,12 +151,19 @@ def test_the_same_key_in_sibling_objects_is_not_a_duplicate():
     [2**64, 2**64 - 1, -(2**63) - 1, 123456789012345678901234567890, -(10**300)],
     ids=["2**64", "u64 max", "below i64 min", "30 digits", "300 digits"],
 )
-def test_integers_of_any_size_are_read_exactly_as_python_ints(number):
-    """orjson would round integers outside [-2**63, 2**64) to floats; parse does not."""
-    value = parse(b'{"data": {"count": %d}}' % number)
-    count = value["data"]["count"]
+@pytest.mark.parametrize("template", [b'{"data": {"count": %d}}', b'{"data":{"count":%d}}', b"%d"])
+def test_integers_of_any_size_are_read_exactly_as_python_ints(number, template):
+    """orjson would round integers outside [-2**63, 2**64) to floats; parse does not,
+    whether the text is spaced or as compact as orjson writes it."""
+    value = parse(template % number)
+    count = value["data"]["count"] if isinstance(value, dict) else value
     assert type(count) is int
     assert count == number
+
+
+def test_a_compact_duplicate_is_found_though_the_rest_reads_back_byte_for_byte():
+    error = fault(b'{"type":"coupon","id":"A","id":"B"}\n')
+    assert error.reason == 'duplicate key "id" in the top-level object (first at column 18)'
 
 
 def test_a_long_digit_run_in_a_string_leaves_the_value_unchanged():
@@ -209,9 +216,13 @@ json_values = st.recursive(
 )
 
 
-@given(json_values, st.booleans())
-def test_every_json_value_reads_back_equal(value, ascii_only):
-    assert parse(json.dumps(value, ensure_ascii=ascii_only).encode()) == value
+SEPARATORS = st.sampled_from([None, (",", ":")])  # json.dumps' spacing, or compact
+
+
+@given(json_values, st.booleans(), SEPARATORS)
+def test_every_json_value_reads_back_equal(value, ascii_only, separators):
+    text = json.dumps(value, ensure_ascii=ascii_only, separators=separators)
+    assert parse(text.encode()) == value
 
 
 @given(
@@ -222,9 +233,15 @@ def test_every_duplicated_key_is_found_however_deep(members, data):
     """Soundness of the fast check: no document with a duplicate key slips through."""
     key = data.draw(st.sampled_from(sorted(members)))
     again = data.draw(json_values)
-    body = json.dumps(members)[:-1] + f", {json.dumps(key)}: {json.dumps(again)}}}"
+    separators = data.draw(SEPARATORS)
+    comma, colon = separators or (", ", ": ")
+
+    def dumps(value: object) -> str:
+        return json.dumps(value, separators=separators)
+
+    body = dumps(members)[:-1] + f"{comma}{dumps(key)}{colon}{dumps(again)}}}"
     depth = data.draw(st.integers(0, 3))
-    text = '{"x": [' * depth + body + "]}" * depth
+    text = f'{{"x"{colon}[' * depth + body + "]}" * depth
     error = fault(text.encode())
     assert f"duplicate key {json.dumps(key, ensure_ascii=False)}" in error.reason
 

@@ -7,12 +7,13 @@ here raises, and one bad file or line never hides the others.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
@@ -20,12 +21,22 @@ from ._json import os_reason, parse
 from .cassette import read_cassette
 from .har import read_har
 from .jsonfile import payloads, read_document, read_json
-from .ndjson import read_lines, read_ndjson
+from .ndjson import numbered_payloads, read_lines, read_ndjson
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["READERS", "Reader", "Unit", "read", "read_all", "read_unit", "split", "units"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "Unit",
+    "read",
+    "read_all",
+    "read_ndjson_unit",
+    "read_unit",
+    "split",
+    "units",
+]
 
 
 class Reader(Protocol):
@@ -87,11 +98,36 @@ def read_unit(unit: Unit) -> Iterator[Record | Problem]:
     """Every payload of one unit (see :func:`units` and :func:`split`)."""
     if unit.path == "-":
         yield from _read_stdin()
-    elif unit.end is not None or unit.start:
-        yield from _read_range(unit)
-    else:
-        reader = READERS.get(unit.suffix) or _unknown_suffix_reader(unit.suffix)
-        yield from _read_file(unit.path, reader)
+        return
+    numbered = read_ndjson_unit(unit)
+    if numbered is not None:
+        for item in numbered:
+            yield item if isinstance(item, Problem) else Record(Source(unit.path, item[0]), item[1])
+        return
+    reader = READERS.get(unit.suffix) or _unknown_suffix_reader(unit.suffix)
+    yield from _read_file(unit.path, reader)
+
+
+def read_ndjson_unit(unit: Unit) -> Iterator[tuple[int, Any] | Problem] | None:
+    """An NDJSON file or range as numbered payloads (see :func:`numbered_payloads`);
+    None for any other unit. The same lines and problems :func:`read_unit` yields."""
+    if unit.path == "-":
+        return None
+    if unit.end is not None or unit.start:
+        return _read_range(unit)
+    if READERS.get(unit.suffix) is not read_ndjson:
+        return None
+    return _numbered_file(unit.path)
+
+
+def _numbered_file(path: str) -> Iterator[tuple[int, Any] | Problem]:
+    try:
+        stream = _open(path)  # held open across yields, closed below
+    except OSError as err:
+        yield Problem(Source(path), os_reason(err))
+        return
+    with stream:
+        yield from numbered_payloads(enumerate(stream, 1), path)
 
 
 def split(unit: Unit, size: int) -> Iterator[Unit]:
@@ -140,26 +176,23 @@ def _open(path: str) -> BinaryIO:
     return open(path, "rb")
 
 
-def _read_range(unit: Unit) -> Iterator[Record | Problem]:
+def _read_range(unit: Unit) -> Iterator[tuple[int, Any] | Problem]:
     try:
         stream = _open(unit.path)
     except OSError as err:
         yield Problem(Source(unit.path), os_reason(err))
         return
     with stream:
-        stream.seek(unit.start)
-        limit = (unit.end if unit.end is not None else os.path.getsize(unit.path)) - unit.start
-        lines = _bounded_lines(stream, limit)
-        yield from read_lines(enumerate(lines, unit.line), unit.path)
-
-
-def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
-    while limit > 0:
-        line = stream.readline(limit)
-        if not line:
+        try:
+            stream.seek(unit.start)
+            size = unit.end if unit.end is not None else os.path.getsize(unit.path)
+            # A range is a few MB (split's size, or one long line): read it at once
+            # and let BytesIO cut the lines, rather than a bounded readline each.
+            block = io.BytesIO(stream.read(size - unit.start))
+        except OSError as err:
+            yield Problem(Source(unit.path, unit.line), os_reason(err))
             return
-        limit -= len(line)
-        yield line
+        yield from numbered_payloads(enumerate(block, unit.line), unit.path)
 
 
 def read(path: str) -> Iterator[Record | Problem]:

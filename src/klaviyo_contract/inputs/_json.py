@@ -66,7 +66,13 @@ def parse(data: bytes) -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as err:
         return _diagnose(data, err)
-    if not _keys_all_kept(data, value):
+    try:
+        dumped: bytes | None = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (255)
+        dumped = None
+    if dumped is not None and _written_back(data, dumped):
+        return value
+    if dumped is None or not _keys_all_kept(data, dumped):
         _check_duplicates(data.decode("utf-8"))
     if _LONG_RUN in data.translate(_DIGITS_AS_NINES):
         return _parse_exact(data.decode("utf-8"), check_duplicates=False)
@@ -94,30 +100,31 @@ def os_reason(error: OSError, action: str = "cannot read") -> str:
     return f"{action}: {text[:1].lower()}{text[1:]}"
 
 
-def _keys_all_kept(data: bytes, value: Any) -> bool:
+def _written_back(data: bytes, dumped: bytes) -> bool:
+    """Whether ``data`` is, up to trailing whitespace, what orjson writes for its value.
+
+    Compact JSON from a serializer like orjson's (Klaviyo's responses as captured)
+    is, and then nothing was lost in reading it: a text with a duplicate key would
+    be written back with one member fewer, and an integer that orjson rounded to a
+    float would be written back with a ``.`` or an exponent. One memcmp instead of
+    the two scans below.
+    """
+    return data.startswith(dumped) and not data[len(dumped) :].strip(_WHITESPACE)
+
+
+def _keys_all_kept(data: bytes, dumped: bytes) -> bool:
     """A sound, cheap test that orjson dropped no duplicate key (False: maybe it did).
 
     Every ``:`` of a JSON text either ends a key or sits inside a string, and
-    ``orjson.dumps`` writes each kept key with one ``:`` and each string's colons
-    as they are. The colons of the text (plus every ``\\u003a`` spelling, counted
-    generously) equal those of the re-serialised value when no key was dropped, and
-    are more when one was: a dropped duplicate takes at least its own ``:`` with it.
-
-    Measured with ``python tests/inputs/bench_parse.py`` (CPython 3.11, orjson 3.13)
-    on a 9.9 KB Klaviyo-like page of 134 small objects, full of colons in URLs and
-    timestamps: ``orjson.loads`` 24 us, ``parse`` 50 us (2.0x: ``orjson.dumps`` and
-    three linear scans), ``json.loads`` with a duplicate-refusing ``object_pairs_hook``
-    111 us (4.5x). The exact scan runs only when this test fails.
+    ``orjson.dumps`` (``dumped``) writes each kept key with one ``:`` and each
+    string's colons as they are. The colons of the text (plus every ``\\u003a``
+    spelling, counted generously) equal those of the re-serialised value when no key
+    was dropped, and are more when one was: a dropped duplicate takes at least its
+    own ``:`` with it. ``python benchmarks/parse.py`` measures what this costs.
     """
-    if not isinstance(value, (dict, list)):
-        return True
     colons = data.count(b":")
     if b"\\" in data:  # memchr-fast; only an escape can spell a colon without one
         colons += data.count(b"\\u003a") + data.count(b"\\u003A")
-    try:
-        dumped = orjson.dumps(value)
-    except orjson.JSONEncodeError:  # nested deeper than orjson writes (255): be exact
-        return False
     return colons == dumped.count(b":")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import BinaryIO
 
-__all__ = ["read_lines", "read_ndjson"]
+__all__ = ["numbered_payloads", "read_lines", "read_ndjson"]
 
 _WHITESPACE = b" \t\r\n"
 
@@ -36,20 +36,32 @@ def read_ndjson(stream: BinaryIO, path: str) -> Iterator[Record | Problem]:
 
 
 def read_lines(lines: Iterable[tuple[int, bytes]], path: str) -> Iterator[Record | Problem]:
-    """Parse numbered lines as NDJSON (the part shared with standard input sniffing).
+    """Parse numbered lines as NDJSON (the part shared with standard input sniffing)."""
+    for item in numbered_payloads(lines, path):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield Record(Source(path, item[0]), item[1])
+
+
+def numbered_payloads(
+    lines: Iterable[tuple[int, bytes]], path: str
+) -> Iterator[tuple[int, Any] | Problem]:
+    """Each payload line's number and value, or its Problem: what :func:`read_lines`
+    makes Records of, for callers that build a Source only when they need one.
 
     A read error of the stream ends it with a Problem at the line it could not read.
     """
     number = 0
     try:
         for number, line in lines:
-            if not line.strip(_WHITESPACE):
+            # Trailing whitespace is cut (columns stay right); a blank line is empty.
+            text = line.rstrip(_WHITESPACE)
+            if not text:
                 continue
             try:
-                payload = parse(line)
+                yield number, parse(text)
             except InputError as err:
                 yield problem(path, err, line=number)
-                continue
-            yield Record(Source(path, number), payload)
     except OSError as err:
         yield Problem(Source(path, number + 1), os_reason(err))
