@@ -133,6 +133,18 @@ class Violation:
     property: str | None = None
     source: Source | None = None
 
+    def at(self, source: Source) -> Violation:
+        """The same violation, found in ``source`` (``dataclasses.replace``, quicker)."""
+        return Violation(
+            self.schema,
+            self.instance_path,
+            self.keyword,
+            self.message,
+            self.schema_path,
+            self.property,
+            source,
+        )
+
     def __str__(self) -> str:
         where = self.instance_path or "/"
         return f"{where}: {self.message} [{self.keyword}]"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -46,9 +45,10 @@ def sparse(
 
 
 def locate(violations: tuple[Violation, ...], source: Source | None) -> tuple[Violation, ...]:
+    """The violations, each given ``source``."""
     if source is None:
         return violations
-    return tuple(dataclasses.replace(violation, source=source) for violation in violations)
+    return tuple(violation.at(source) for violation in violations)
 
 
 def check_records(

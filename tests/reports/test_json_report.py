@@ -165,3 +165,14 @@ def test_the_text_is_byte_for_byte_the_same_for_equal_runs():
         return out.getvalue()
 
     assert text() == text()
+
+
+def test_the_report_is_ascii_with_every_other_character_escaped():
+    """A report piped through any encoding stays intact: non-ASCII text is escaped,
+    and reads back as written."""
+    out = io.StringIO()
+    write(Summary(outcomes=OUTCOMES), "json", out, ReportOptions())
+    text = out.getvalue()
+    assert text.isascii()
+    assert "\\u00e9" in text  # the é of "terminé"
+    assert json.loads(text)["outcomes"][1]["violations"][1]["message"] == ENUM.message

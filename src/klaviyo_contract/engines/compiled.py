@@ -41,6 +41,8 @@ class CompiledEngine:
         self.schema_set = schema_set
         self._registries: dict[bool, jsonschema_rs.Registry] = {}
         self._checks: dict[tuple[str, bool], Check] = {}
+        #: Keyword location in the rewritten set -> (published location, keyword value).
+        self._rules: dict[str, tuple[str, Any]] = {}
 
     def _registry(self, strict: bool) -> jsonschema_rs.Registry:
         registry = self._registries.get(strict)
@@ -83,8 +85,11 @@ class CompiledEngine:
         keyword = kind.name
         path = list(error.instance_path)
         location = error.absolute_keyword_location or ""
-        schema_path = bundle.published_location(location.partition("#")[2])
-        expected = self.schema_set.at(schema_path)
+        rule = self._rules.get(location)
+        if rule is None:
+            published = bundle.published_location(location.partition("#")[2])
+            rule = self._rules[location] = (published, self.schema_set.at(published))
+        schema_path, expected = rule
         if keyword == "additionalProperties":
             return [
                 Violation(

@@ -70,7 +70,7 @@ def parse(data: bytes) -> Any:
         dumped: bytes | None = orjson.dumps(value)
     except orjson.JSONEncodeError:  # nested deeper than orjson writes (255)
         dumped = None
-    if dumped is not None and _written_back(data, dumped):
+    if dumped is not None and (dumped == data or _written_back(data, dumped)):
         return value
     if dumped is None or not _keys_all_kept(data, dumped):
         _check_duplicates(data.decode("utf-8"))

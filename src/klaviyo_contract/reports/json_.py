@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from ..model import Result
 
 if TYPE_CHECKING:
@@ -24,16 +26,24 @@ def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
     has the same keys (``null`` or empty where they do not apply): ``kind`` is
     ``"result"`` for a checked payload, else the problem's kind. Payloads that
     conform are counted per file in ``conforming``. Text outside ASCII is escaped,
-    so the report survives any output encoding. (One line an outcome keeps the
-    C encoder: ``indent`` would make ``json`` fall back to its Python one.)
+    so the report survives any output encoding.
     """
     head = json.dumps(_head(summary, options.tool_version), indent=2, ensure_ascii=True)
     out.write(head[:-2] + ',\n  "outcomes": [')
     index = -1
     for index, outcome in enumerate(summary.outcomes):  # encoded one at a time
         out.write(",\n    " if index else "\n    ")
-        out.write(json.dumps(_outcome(outcome), ensure_ascii=True))
+        out.write(_line(_outcome(outcome)))
     out.write("\n  ]\n}\n" if index >= 0 else "]\n}\n")
+
+
+def _line(value: dict[str, Any]) -> str:
+    """One outcome as compact JSON, ASCII only: orjson's, unless it wrote non-ASCII text
+    (it cannot escape it), then the standard encoder's."""
+    encoded = orjson.dumps(value)
+    if encoded.isascii():
+        return encoded.decode("ascii")
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
