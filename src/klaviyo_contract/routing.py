@@ -12,9 +12,10 @@ schema refers to (response documents rather than their parts) are preferred.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,15 +37,9 @@ class Route:
     template: str
     status: str
     schema: str
-    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        parts = re.split(r"(\{[^/{}]+\})", self.template.rstrip("/"))
-        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
-        object.__setattr__(self, "_pattern", re.compile(regex + "/?"))
 
     def matches_path(self, path: str) -> bool:
-        return self._pattern.fullmatch(path) is not None
+        return _pattern(self.template).fullmatch(path) is not None
 
     def status_rank(self, status: int) -> int | None:
         """0 for the exact code, 1 for its range (``4XX``), 2 for ``default``, else None."""
@@ -64,6 +59,14 @@ class Route:
 
     def __str__(self) -> str:
         return f"{self.method} {self.template} {self.status} -> {self.schema}"
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """The path regex of a template, compiled on first use (most runs route nothing)."""
+    parts = re.split(r"(\{[^/{}]+\})", template.rstrip("/"))
+    regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+    return re.compile(regex + "/?")
 
 
 class Router:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
-
-from . import github, json_, junit, sarif, text
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -35,14 +35,29 @@ class Writer(Protocol):
     def __call__(self, summary: Summary, out: TextIO, options: ReportOptions) -> None: ...
 
 
+class _Writers(Mapping[str, Writer]):
+    """Format name -> the ``write`` of its module, imported when first looked up: a
+    run imports the one writer it uses (XML and SARIF cost startup otherwise)."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, fmt: str) -> Writer:
+        module = importlib.import_module(f"{__name__}.{self._modules[fmt]}")
+        writer: Writer = module.write
+        return writer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
 #: Format name -> writer; the CLI's ``--format`` choices come from this table.
-WRITERS: dict[str, Writer] = {
-    "text": text.write,
-    "json": json_.write,
-    "junit": junit.write,
-    "github": github.write,
-    "sarif": sarif.write,
-}
+WRITERS: Mapping[str, Writer] = _Writers(
+    {"text": "text", "json": "json_", "junit": "junit", "github": "github", "sarif": "sarif"}
+)
 
 
 def write(
