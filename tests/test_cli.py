@@ -310,3 +310,23 @@ def test_diff_flags_a_breaking_change_with_exit_1(run_line, tmp_path) -> None:
     result = run_line("diff", str(old), str(new), "--format", "json")
     assert result.status == 1
     assert "coupon-code-v2" in result.out
+
+
+def test_version_is_the_installed_distributions_and_reports_carry_it() -> None:
+    """__version__ is the one source (hatch reads it); reports name it without
+    scanning the installed metadata at startup."""
+    from importlib.metadata import version
+
+    import klaviyo_contract
+
+    assert klaviyo_contract.__version__ == version("klaviyo-contract")
+    out = io.StringIO()
+    assert cli.run(["--version"], out, io.StringIO()) == 0
+    assert out.getvalue() == f"klaviyo-contract {klaviyo_contract.__version__}\n"
+    out = io.StringIO()
+    cli.run(
+        ["validate", str(ROOT / "examples" / "coupon-code-job-queued.json"), "--format", "json"],
+        out,
+        io.StringIO(),
+    )
+    assert json.loads(out.getvalue())["tool"]["version"] == klaviyo_contract.__version__

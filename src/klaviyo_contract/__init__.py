@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
 from .contract import Contract
 from .errors import (
     CaseFileError,
@@ -32,4 +34,5 @@ __all__ = [
     "UnknownSchema",
     "UnresolvableRef",
     "Violation",
+    "__version__",
 ]

@@ -127,8 +127,7 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
         live.close()
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout),
-        # Reading the installed metadata costs startup; only these formats name it.
-        tool_version=_version() if options.format in ("json", "junit", "sarif") else "",
+        tool_version=_version(),
     )
     if options.output is None:
         write(summary, options.format, stdout, report_options)
@@ -298,19 +297,17 @@ def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from . import __version__
 
-    try:
-        return version("klaviyo-contract")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return __version__
 
 
 class _VersionAction(argparse.Action):
-    """``--version``, reading the installed metadata only when asked (it costs startup)."""
+    """``--version``: the package's version."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        parser.exit(message=f"{parser.prog} {_version()}\n")
+        sys.stdout.write(f"{parser.prog} {_version()}\n")  # on stdout, as argparse's own
+        parser.exit()
 
 
 def _contract_options(args: argparse.Namespace) -> ContractOptions:
