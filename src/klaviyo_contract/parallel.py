@@ -66,7 +66,7 @@ def check_paths(
     start = time.perf_counter()
     found: list[Unit | Problem] = []
     for item in units(paths):
-        if isinstance(item, Unit):
+        if isinstance(item, Unit) and jobs > 1:  # one process reads each file through
             found.extend(split(item, CHUNK_BYTES))
         else:
             found.append(item)

@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+import orjson
+
 from ..formats import FORMATS
 
 if TYPE_CHECKING:
@@ -81,9 +83,12 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
 def show(value: JSON, limit: int = 60) -> str:
     """A value as compact JSON, cut to ``limit`` characters."""
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        text = repr(value)
+        text = orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a non-JSON value
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
