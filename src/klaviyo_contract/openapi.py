@@ -9,9 +9,9 @@ ranges and ``default``, through ``$ref``s to ``components.responses``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +145,9 @@ def _schema_name(
 
 
 #: Beside vendored documents: their routes and inline response schemas, keyed by file
-#: and sha256, so loading a contract does not parse hundreds of KB of YAML (~0.2 s).
+#: name, so loading a contract does not parse hundreds of KB of YAML (~0.2 s). Each
+#: entry holds its document's CRC-32: a document changed since is read itself. (A
+#: cache check, not an integrity one: schemas.lock holds every file's sha256.)
 INDEX_NAME = "routes.json"
 
 
@@ -162,15 +164,20 @@ def load_routes(path: str | Path) -> Document:
     """The routes and inline response schemas of a vendored document (not its
     ``components.schemas``), from the folder's index when it matches the file."""
     file = Path(path)
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    digest = _checksum(file)
     try:
         entry = json.loads((file.parent / INDEX_NAME).read_bytes())[file.name]
     except (OSError, ValueError, KeyError, TypeError):
         entry = None
-    if isinstance(entry, dict) and entry.get("sha256") == digest:
+    if isinstance(entry, dict) and entry.get("crc32") == digest:
         routes = tuple(Route(*route) for route in entry["routes"])
         return Document(str(file), dict(entry["schemas"]), routes)
     return _responses_only(load(file))
+
+
+def _checksum(file: Path) -> str:
+    """A document's CRC-32: zlib is loaded already, hashlib's OpenSSL would cost startup."""
+    return f"{zlib.crc32(file.read_bytes()):08x}"
 
 
 def write_index(folder: str | Path) -> Path:
@@ -182,7 +189,7 @@ def write_index(folder: str | Path) -> Path:
             continue
         document = _responses_only(load(file))
         index[file.name] = {
-            "sha256": hashlib.sha256(file.read_bytes()).hexdigest(),
+            "crc32": _checksum(file),
             "schemas": document.schemas,
             "routes": [[r.method, r.template, r.status, r.schema] for r in document.routes],
         }
