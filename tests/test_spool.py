@@ -77,3 +77,13 @@ def test_items_can_be_asked_for_twice(monkeypatch) -> None:
     kept.extend(range(10))
     assert list(kept.items()) == list(range(10))  # the first sequence is dropped here
     assert list(kept.items()) == list(range(10))
+
+
+def test_one_part_merged_keeps_its_outcomes_where_they_are(monkeypatch) -> None:
+    """--jobs 1 over one file: the spilled outcomes are not read back and written again."""
+    monkeypatch.setattr(spool, "LIMIT", 10)
+    part = Summary.collect(_outcomes(30), engine="compiled")
+    merged = Summary.merge([part], seconds=1.5, engine="compiled")
+    assert merged.outcomes is part.outcomes
+    assert (merged.seconds, merged.counts) == (1.5, part.counts)
+    assert Summary.merge([], seconds=0.0).counts["checked"] == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import operator
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -214,9 +216,14 @@ class Summary:
     def merge(cls, parts: Iterable[Summary], *, seconds: float, engine: str = "") -> Summary:
         """One summary of several, in order: as if their outcomes had been collected
         together (``--jobs`` merges its workers' parts this way)."""
+        parts = iter(parts)
+        first, second = next(parts, None), next(parts, None)
+        if first is not None and second is None:  # one file: its outcomes stay where they are
+            return dataclasses.replace(first, seconds=seconds, engine=engine)
         tally = Tally()
-        for part in parts:
-            tally.add_summary(part)
+        for part in itertools.chain((first, second), parts):
+            if part is not None:
+                tally.add_summary(part)
         return tally.summary(seconds=seconds, engine=engine)
 
     @property
