@@ -89,11 +89,9 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
     are only counted, with no Record, Source or Result made for them.
     """
     start = time.perf_counter()
-    numbered = read_ndjson_unit(unit) if schema is not None else None
-    if numbered is None:
+    if schema is None or (numbered := read_ndjson_unit(unit)) is None:
         outcomes = check_records(contract, read_unit(unit), schema=schema, strict=strict)
         return Summary.collect(outcomes, engine=contract.engine.name)
-    assert schema is not None
     check = contract.engine.compile(schema, strict=strict)
     tally, conforming = Tally(), 0
     for item in numbered:

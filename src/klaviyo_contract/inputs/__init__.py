@@ -21,7 +21,7 @@ from ._json import os_reason, parse
 from .cassette import read_cassette
 from .har import read_har
 from .jsonfile import payloads, read_document, read_json
-from .ndjson import numbered_payloads, read_lines, read_ndjson
+from .ndjson import as_records, numbered_payloads, read_lines, read_ndjson
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -101,8 +101,7 @@ def read_unit(unit: Unit) -> Iterator[Record | Problem]:
         return
     numbered = read_ndjson_unit(unit)
     if numbered is not None:
-        for item in numbered:
-            yield item if isinstance(item, Problem) else Record(Source(unit.path, item[0]), item[1])
+        yield from as_records(numbered, unit.path)
         return
     reader = READERS.get(unit.suffix) or _unknown_suffix_reader(unit.suffix)
     yield from _read_file(unit.path, reader)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import BinaryIO
 
-__all__ = ["numbered_payloads", "read_lines", "read_ndjson"]
+__all__ = ["as_records", "numbered_payloads", "read_lines", "read_ndjson"]
 
 _WHITESPACE = b" \t\r\n"
 
@@ -37,11 +37,13 @@ def read_ndjson(stream: BinaryIO, path: str) -> Iterator[Record | Problem]:
 
 def read_lines(lines: Iterable[tuple[int, bytes]], path: str) -> Iterator[Record | Problem]:
     """Parse numbered lines as NDJSON (the part shared with standard input sniffing)."""
-    for item in numbered_payloads(lines, path):
-        if isinstance(item, Problem):
-            yield item
-        else:
-            yield Record(Source(path, item[0]), item[1])
+    return as_records(numbered_payloads(lines, path), path)
+
+
+def as_records(items: Iterable[tuple[int, Any] | Problem], path: str) -> Iterator[Record | Problem]:
+    """Numbered payloads of ``path`` as Records located by line; problems pass through."""
+    for item in items:
+        yield item if isinstance(item, Problem) else Record(Source(path, item[0]), item[1])
 
 
 def numbered_payloads(
