@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QUEUED_COUPON_JOB
-from klaviyo_contract import Contract, spool
+from klaviyo_contract import Contract, inputs, spool
 from klaviyo_contract.inputs import Unit, read_unit, split
 from klaviyo_contract.model import Summary
 from klaviyo_contract.validation import check_records, check_unit
@@ -79,8 +79,10 @@ def test_the_ndjson_lane_gives_the_record_by_record_summary(captures, schema, st
     assert lines[:3] == [5, 6, 7]
 
 
-def test_ranges_and_spills_give_the_same_summary_too(captures, monkeypatch) -> None:
+@pytest.mark.parametrize("block", [7, 2**20], ids=["lines across blocks", "whole blocks"])
+def test_ranges_and_spills_give_the_same_summary_too(captures, monkeypatch, block) -> None:
     monkeypatch.setattr(spool, "LIMIT", 5)
+    monkeypatch.setattr(inputs, "_BLOCK", block)  # the bytes a range reads at a time
     contract = Contract.default()
     whole = Unit(str(captures), ".ndjson")
     ranges = list(split(whole, 1000))

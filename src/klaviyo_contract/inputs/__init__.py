@@ -7,7 +7,6 @@ here raises, and one bad file or line never hides the others.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import sys
@@ -151,16 +150,29 @@ def split(unit: Unit, size: int) -> Iterator[Unit]:
     with stream:
         start, line = 0, 1
         while start < total:
-            stream.seek(start)
-            block = stream.read(size)
-            if len(block) < size:
+            if total - start <= size:
                 yield Unit(unit.path, unit.suffix, start, total, line)
                 return
-            tail = stream.readline()
-            end = start + len(block) + len(tail)
+            stream.seek(start)
+            newlines = taken = 0
+            for block in _blocks(stream, size):
+                newlines += block.count(b"\n")
+                taken += len(block)
+            tail = stream.readline()  # the range ends where its last line does
+            end = start + taken + len(tail)
             yield Unit(unit.path, unit.suffix, start, end, line)
-            line += block.count(b"\n") + tail.count(b"\n")
+            line += newlines + tail.count(b"\n")
             start = end
+
+
+def _blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
+    """The next ``size`` bytes of ``stream`` (fewer at its end), :data:`_BLOCK` at a time."""
+    while size > 0:
+        block = stream.read(min(_BLOCK, size))
+        if not block:
+            return
+        size -= len(block)
+        yield block
 
 
 def _open(path: str) -> BinaryIO:
@@ -184,14 +196,34 @@ def _read_range(unit: Unit) -> Iterator[tuple[int, Any] | Problem]:
     with stream:
         try:
             stream.seek(unit.start)
-            size = unit.end if unit.end is not None else os.path.getsize(unit.path)
-            # A range is a few MB (split's size, or one long line): read it at once
-            # and let BytesIO cut the lines, rather than a bounded readline each.
-            block = io.BytesIO(stream.read(size - unit.start))
+            end = unit.end if unit.end is not None else os.path.getsize(unit.path)
         except OSError as err:
             yield Problem(Source(unit.path, unit.line), os_reason(err))
             return
-        yield from numbered_payloads(enumerate(block, unit.line), unit.path)
+        lines = _lines_of(stream, end - unit.start)
+        yield from numbered_payloads(enumerate(lines, unit.line), unit.path)
+
+
+#: Bytes read at a time from a range: memory per worker stays at about this.
+_BLOCK = 2**20
+
+
+def _lines_of(stream: BinaryIO, size: int) -> Iterator[bytes]:
+    """The lines of the next ``size`` bytes of ``stream`` (without their ``\\n``), read
+    a block at a time: cut in C, not a ``readline`` call each."""
+    pending: list[bytes] = []  # a line begun in earlier blocks
+    for block in _blocks(stream, size):
+        lines = block.split(b"\n")
+        if len(lines) == 1:
+            pending.append(block)
+            continue
+        if pending:
+            lines[0] = b"".join([*pending, lines[0]])
+        pending = [lines.pop()]
+        yield from lines
+    rest = b"".join(pending)
+    if rest:
+        yield rest
 
 
 def read(path: str) -> Iterator[Record | Problem]:
