@@ -91,3 +91,12 @@ def test_ranges_and_spills_give_the_same_summary_too(captures, monkeypatch, bloc
     merged = Summary.merge(parts, seconds=0.0)
     _same(merged, _by_records(contract, whole, SCHEMA, False))
     assert isinstance(merged.outcomes, spool.Spilled)
+
+
+def test_an_unknown_schema_is_each_payloads_problem_as_record_by_record(captures) -> None:
+    contract = Contract.default()
+    unit = Unit(str(captures), ".ndjson")
+    summary = check_unit(contract, unit, "NoSuchSchema", False)
+    _same(summary, _by_records(contract, unit, "NoSuchSchema", False))
+    assert summary.counts["checked"] == 0
+    assert summary.counts["unreadable"] == 7 * 11

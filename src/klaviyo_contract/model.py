@@ -281,6 +281,8 @@ class Tally:
 
     def add_conforming(self, path: str, number: int) -> None:
         """``number`` payloads of ``path`` that conform, counted without a Result each."""
+        if not number:
+            return
         self.counts["checked"] += number
         self.counts["conform"] += number
         self.conforming[path] = self.conforming.get(path, 0) + number

@@ -85,26 +85,33 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
     """One unit's payloads checked and summarised: the unit of ``--jobs`` and Dask work.
 
     The same summary as collecting :func:`check_records` over :func:`read_unit`; for
-    NDJSON against one schema, the payloads that conform (most of a day's captures)
-    are only counted, with no Record, Source or Result made for them.
+    NDJSON, the payloads that conform (most of a day's captures) are only counted,
+    with no Record, Source or Result made for them.
     """
     start = time.perf_counter()
-    if schema is None or (numbered := read_ndjson_unit(unit)) is None:
+    numbered = read_ndjson_unit(unit)
+    if numbered is None:
         outcomes = check_records(contract, read_unit(unit), schema=schema, strict=strict)
         return Summary.collect(outcomes, engine=contract.engine.name)
-    check = contract.engine.compile(schema, strict=strict)
     tally, conforming = Tally(), 0
     for item in numbered:
         if isinstance(item, Problem):
             tally.add(item)
             continue
         number, payload = item
+        try:
+            name = schema if schema is not None else contract.route(payload)
+            check = contract.engine.compile(name, strict=strict)
+        except ContractError:  # nothing routes it, or no such schema: check_record says so
+            record = Record(Source(unit.path, number), payload)
+            tally.add(check_record(contract, record, schema, strict))
+            continue
         violations = check(payload)
         if not violations:
             conforming += 1
             continue
         source = Source(unit.path, number)
-        tally.add(contract.result(payload, schema, violations, source=source))
+        tally.add(contract.result(payload, name, violations, source=source))
     tally.add_conforming(unit.path, conforming)
     return tally.summary(seconds=time.perf_counter() - start, engine=contract.engine.name)
 
