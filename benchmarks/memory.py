@@ -5,6 +5,7 @@ Run it from anywhere, with the dev environment's Python::
     python benchmarks/memory.py                         # 10 MB and 1 GB (1 GB takes minutes)
     python benchmarks/memory.py --size-mb 2 100         # a quick run
     python benchmarks/memory.py --invalid-rate 0        # every payload conforms
+    python benchmarks/memory.py --jobs 1                # in one process
     python benchmarks/memory.py --tracemalloc 20        # what a 20 MB run keeps, by line
 
 It writes (once, then reuses) two deterministic NDJSON files of realistic coupon-code
@@ -146,8 +147,10 @@ def measure(command: list[str], report: Path) -> Run:
     return Run(command, status, seconds, rss_mb, checked, stderr)
 
 
-def validate_command(cli: str, data: DataSet, report: Path) -> list[str]:
+def validate_command(cli: str, data: DataSet, report: Path, jobs: int | None) -> list[str]:
     options = ["--schema", SCHEMA, "--format", "json", "-o", shown(report)]
+    if jobs is not None:
+        options += ["--jobs", str(jobs)]
     return [cli, "validate", shown(data.path), *options]
 
 
@@ -239,6 +242,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="MB",
         help="instead, list what an in-process run over a file of MB megabytes keeps",
     )
+    parser.add_argument(
+        "--jobs", type=int, help="passed to validate (default: its own, the CPUs available)"
+    )
     parser.add_argument("--top", type=int, default=12, help="lines listed by --tracemalloc")
     args = parser.parse_args(argv)
     small, large = args.size_mb
@@ -261,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     report = out / "memory-report.json"
     sets = [build(out, size, args.seed, args.invalid_rate) for size in args.size_mb]
     # One untimed run on the small file first: bytecode and file caches are then warm.
-    measure(validate_command(cli, sets[0], report), report)
-    runs = [measure(validate_command(cli, data, report), report) for data in sets]
+    measure(validate_command(cli, sets[0], report, args.jobs), report)
+    runs = [measure(validate_command(cli, data, report, args.jobs), report) for data in sets]
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs")
     print("peak RSS of the whole `klaviyo-contract validate` process (wait4 ru_maxrss):")
     for data, run in zip(sets, runs, strict=True):
