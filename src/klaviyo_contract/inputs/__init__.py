@@ -12,7 +12,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
@@ -23,7 +23,9 @@ from .jsonfile import payloads, read_document, read_json
 from .ndjson import as_records, numbered_payloads, read_lines, read_ndjson
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
+
+T = TypeVar("T")
 
 __all__ = [
     "READERS",
@@ -119,13 +121,7 @@ def read_ndjson_unit(unit: Unit) -> Iterator[tuple[int, Any] | Problem] | None:
 
 
 def _numbered_file(path: str) -> Iterator[tuple[int, Any] | Problem]:
-    try:
-        stream = _open(path)  # held open across yields, closed below
-    except OSError as err:
-        yield Problem(Source(path), os_reason(err))
-        return
-    with stream:
-        yield from numbered_payloads(enumerate(stream, 1), path)
+    return _read_file(path, lambda stream, name: numbered_payloads(enumerate(stream, 1), name))
 
 
 def split(unit: Unit, size: int) -> Iterator[Unit]:
@@ -326,7 +322,7 @@ def _read_stdin() -> Iterator[Record | Problem]:
         yield Problem(Source("-"), os_reason(err))
 
 
-def _read_file(path: str, reader: Reader) -> Iterator[Record | Problem]:
+def _read_file(path: str, reader: Callable[[BinaryIO, str], Iterator[T]]) -> Iterator[T | Problem]:
     try:
         stream = _open(path)  # held open across yields, closed below
     except OSError as err:
