@@ -7,7 +7,6 @@ A *violation* is data (:class:`~klaviyo_contract.model.Violation`); only
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -54,6 +53,8 @@ class UnknownSchema(ContractError, LookupError):
         self.known = tuple(sorted(known))
 
     def __str__(self) -> str:
+        import difflib  # only when a name is unknown
+
         close = difflib.get_close_matches(self.name, self.known, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         return f"no schema named {self.name!r} in this contract{hint}"

@@ -128,3 +128,13 @@ def test_the_engines_agree_in_strict_mode(strict: bool) -> None:
     reference = REFERENCE.validate(payload, strict=strict)
     assert reference == COMPILED.validate(payload, strict=strict)
     assert len(reference.violations) == (2 if strict else 0)
+
+
+def test_every_asserted_format_has_a_rule_wording_and_compiled_overrides_name_known_ones() -> None:
+    """The engines word a failed format by FORMATS' names, and the compiled engine only
+    ever replaces a built-in check by one of the dialect's rules."""
+    from klaviyo_contract.engines import _FORMAT_RULES
+    from klaviyo_contract.engines.compiled import COMPILED_FORMATS
+
+    assert set(_FORMAT_RULES) == set(FORMATS)
+    assert set(COMPILED_FORMATS) <= set(FORMATS)

@@ -7,8 +7,6 @@ Problem that says why it holds no payload to check.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -177,6 +175,9 @@ def _entry(source: Source, entry: Any) -> Record | Problem:
         # Lone surrogates (never in text that parse() accepted) become bad UTF-8 for it.
         body = text.encode("utf-8", "surrogatepass")
     elif isinstance(encoding, str) and encoding.lower() == "base64":
+        import base64
+        import binascii
+
         try:
             # Strict, but some tools wrap base64 at 76 columns.
             body = base64.b64decode("".join(text.split()), validate=True)
