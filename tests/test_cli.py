@@ -182,11 +182,22 @@ def test_reports_are_written_atomically_to_the_output_file(run_line, tmp_path, f
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
-def test_an_unwritable_output_is_a_clear_error(run_line, tmp_path) -> None:
-    result = run_line("validate", str(EXAMPLES), "-o", str(tmp_path / "missing" / "r.json"))
+def test_an_output_into_missing_folders_makes_them(run_line, tmp_path) -> None:
+    target = tmp_path / "new" / "dir" / "report.xml"
+    result = run_line("validate", str(EXAMPLES), "-o", str(target), "--format", "junit")
+    assert result.status == 1  # the examples hold two violating payloads
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+    assert [p.name for p in target.parent.iterdir()] == ["report.xml"]
+
+
+def test_an_unwritable_output_is_one_clear_line_naming_it(run_line, tmp_path) -> None:
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    target = tmp_path / "taken" / "r.json"
+    result = run_line("validate", str(EXAMPLES), "-o", str(target))
     assert result.status == 2
-    assert "No such file or directory" in result.err
-    assert "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        f"klaviyo-contract: error: cannot write {target}: {target.parent} is a file, not a folder"
+    ]
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(run_line, monkeypatch) -> None:

@@ -14,19 +14,10 @@ import pytest
 
 from conftest import needs_catalogue
 from klaviyo_contract import Contract, SchemaSetError
-from klaviyo_contract.diff import (
-    WRITERS,
-    Change,
-    Drift,
-    compare,
-    exit_status,
-    load_side,
-    write_json,
-    write_junit,
-    write_text,
-)
+from klaviyo_contract.diff import Change, Drift, compare, exit_status, load_side
 from klaviyo_contract.openapi import read_document
 from klaviyo_contract.registry import SchemaSet
+from klaviyo_contract.reports.diff import WRITERS, write_json, write_junit, write_text
 from klaviyo_contract.routing import Route
 from klaviyo_contract.vendor import vendor
 from test_openapi import needs_openapi

@@ -33,3 +33,16 @@ def test_running_validate_loads_neither_hypothesis_nor_pytest(tmp_path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("module", ["klaviyo_contract", "klaviyo_contract.pytest_plugin"])
+def test_the_facade_and_the_plugin_load_no_input_reader(module: str) -> None:
+    """Readers are the driver's: importing the API (or the plugin pytest loads in every
+    run) costs none of them, and no core module reaches back into the driver."""
+    code = (
+        f"import sys, {module};"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith("
+        "('klaviyo_contract.inputs', 'klaviyo_contract.validation')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

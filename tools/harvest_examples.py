@@ -16,6 +16,7 @@ and says why.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -26,7 +27,6 @@ from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
 
 from klaviyo_contract import Contract
-from klaviyo_contract.conformance import dump_cases
 from klaviyo_contract.dialect import ref_to
 from klaviyo_contract.model import InvalidPayload
 from klaviyo_contract.strategies import _root  # the tool reads the strategies' own targets
@@ -39,6 +39,34 @@ SETTINGS = settings(
     max_examples=2000,
     suppress_health_check=list(HealthCheck),
 )
+
+
+# The corpus layout ---------------------------------------------------------------
+
+_WIDTH = 100
+
+
+def dump_cases(groups: list[dict[str, Any]]) -> str:
+    """A case file's text in the corpus layout: indent 2, short containers on one line.
+
+    The loader reads any JSON; this layout keeps the committed files readable.
+    """
+
+    def render(value: Any, indent: int, used: int) -> str:
+        flat = json.dumps(value, ensure_ascii=False)
+        if not isinstance(value, (dict, list)) or not value or used + len(flat) <= _WIDTH:
+            return flat
+        inner = " " * (indent + 2)
+        if isinstance(value, list):
+            items = [inner + render(item, indent + 2, indent + 2) for item in value]
+            return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+        members = []
+        for key, item in value.items():
+            head = f"{inner}{json.dumps(key, ensure_ascii=False)}: "
+            members.append(head + render(item, indent + 2, len(head)))
+        return "{\n" + ",\n".join(members) + "\n" + " " * indent + "}"
+
+    return render(groups, 0, 0) + "\n"
 
 
 def _slug(name: str) -> str:

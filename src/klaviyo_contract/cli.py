@@ -13,24 +13,20 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from . import engines, progress
 from .contract import Contract
-from .errors import ContractError
+from .errors import ContractError, UsageError
 from .model import Summary
 from .parallel import available_cpus
 
 OK, VIOLATION, PROBLEM = 0, 1, 2
 #: Seconds to wait for a Dask scheduler to answer.
 SCHEDULER_TIMEOUT = 20
-
-
-class UsageError(Exception):
-    """A mistake on the command line, reported as one line with status 2."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,12 @@ def _report_formats() -> tuple[str, ...]:
     return tuple(WRITERS)
 
 
+def _diff_formats() -> tuple[str, ...]:
+    from .reports.diff import WRITERS
+
+    return tuple(WRITERS)
+
+
 def load_contract(options: ContractOptions) -> Contract:
     """The contract the options name: a folder, an OpenAPI document, or the bundled one."""
     if options.openapi is not None:
@@ -65,34 +67,6 @@ def load_contract(options: ContractOptions) -> Contract:
     if options.schemas is not None:
         return Contract.from_directory(options.schemas, engine=options.engine)
     return Contract.default(engine=options.engine)
-
-
-def write_atomically(path: str, render: Callable[[TextIO], None]) -> None:
-    """Write a report to ``path`` through a temporary file: readers never see half of it.
-
-    A target that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a
-    FIFO) is written directly: replacing it would put a plain file in its place.
-    """
-    import stat
-    import tempfile
-
-    target = Path(path)
-    try:
-        special = not stat.S_ISREG(target.stat().st_mode)
-    except OSError:
-        special = False
-    if special:
-        with open(target, "w", encoding="utf-8", newline="") as stream:
-            render(stream)
-        return
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            render(stream)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def wants_color(stream: TextIO) -> bool:
@@ -108,6 +82,7 @@ def wants_color(stream: TextIO) -> bool:
 def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     from .parallel import check_paths
     from .reports import ReportOptions, write
+    from .reports.files import write_atomically
 
     contract = load_contract(options.contract)
     if options.schema is not None:
@@ -233,14 +208,11 @@ def conformance(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 def diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """What changed between two contracts, for a consumer of the responses; 1 if it breaks."""
     from . import diff as drift_module
+    from .reports.diff import WRITERS
+    from .reports.files import write_atomically
 
     drift = drift_module.compare(drift_module.load_side(args.old), drift_module.load_side(args.new))
-    writers = {
-        "text": drift_module.write_text,
-        "json": drift_module.write_json,
-        "junit": drift_module.write_junit,
-    }
-    render = writers[args.format]
+    render = WRITERS[args.format]
     if args.output is None:
         render(drift, stdout)
     else:
@@ -414,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     changes.add_argument("old", metavar="OLD")
     changes.add_argument("new", metavar="NEW")
-    changes.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    changes.add_argument("--format", choices=_diff_formats(), default="text")
     changes.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
     schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
@@ -468,7 +440,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "diff":
             return diff(args, stdout, stderr)
         return schemas(args, stdout, stderr)
-    except (ContractError, UsageError, OSError) as error:
+    except (ContractError, OSError) as error:
         if args.debug:
             import traceback
 

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import dialect
+from . import dialect, pointers
 from .formats import FORMATS
+from .pointers import escape
 
 if TYPE_CHECKING:
     from .registry import SchemaSet
@@ -64,7 +65,7 @@ class Constraint:
         ``#/components/schemas/ObjectLinks/required/self``.
         """
         if self.kind == "required" and self.detail is not None:
-            return f"{self.schema_path}/{dialect.escape(self.detail)}"
+            return f"{self.schema_path}/{pointers.escape(self.detail)}"
         return self.schema_path
 
     @property
@@ -130,7 +131,7 @@ def locations(schema_set: SchemaSet, name: str, payload: Any) -> Iterator[tuple[
         path, schema, where, node, value = stack.pop()
         if not isinstance(node, Mapping):
             continue
-        yield dialect.pointer(path), f"{dialect.ref_to(schema)}{where}", value
+        yield pointers.pointer(path), f"{dialect.ref_to(schema)}{where}", value
         ref = node.get("$ref")
         target = dialect.ref_name(ref) if isinstance(ref, str) else None
         if target is not None:
@@ -144,7 +145,7 @@ def locations(schema_set: SchemaSet, name: str, payload: Any) -> Iterator[tuple[
         properties = node.get("properties")
         if isinstance(value, dict) and isinstance(properties, Mapping):
             stack.extend(
-                ((*path, key), schema, f"{where}/properties/{dialect.escape(key)}", sub, value[key])
+                ((*path, key), schema, f"{where}/properties/{escape(key)}", sub, value[key])
                 for key, sub in properties.items()
                 if key in value
             )

@@ -2,47 +2,80 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import engines
+from . import engines, results
 from .errors import ContractViolation, NoSchemaFor
 from .model import Exchange, Result, Source, Violation
 from .registry import SchemaSet, bundled_directory, load_directory
 from .routing import Route, Router
-from .validation import locate, sparse
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
     from .dialect import Schema
+    from .engines import Check
 
-
-def _order(violation: Violation) -> tuple[str, str, str]:
-    """Violations in payload order, whichever engine found them."""
-    return (violation.instance_path, violation.keyword, violation.property or "")
+#: Called with every Result that :meth:`Contract.validate` makes (the pytest plugin's
+#: log of checks, for one).
+Observer = Callable[[Result], None]
 
 
 class Contract:
     """A closed set of Klaviyo schemas and the means to check payloads against it.
 
-    Build one with :meth:`default`, :meth:`from_directory` or :meth:`from_openapi`.
-    Each schema's validator is compiled on first use and kept.
+    Build one with :meth:`default`, :meth:`from_directory` or :meth:`from_openapi`;
+    :meth:`configured` gives the same schemas with other settings. Each schema's
+    validator is compiled on first use and kept.
+
+    Args:
+        schema_set: the schemas.
+        engine: ``auto``, ``compiled`` or ``reference``.
+        routes: (method, path template, status) -> schema, for recorded exchanges.
+        strict: the default of :meth:`validate`'s ``strict``.
+        observer: called with every Result :meth:`validate` makes.
     """
 
     def __init__(
-        self, schema_set: SchemaSet, *, engine: str = "auto", routes: Iterable[Route] = ()
+        self,
+        schema_set: SchemaSet,
+        *,
+        engine: str = "auto",
+        routes: Iterable[Route] = (),
+        strict: bool = False,
+        observer: Observer | None = None,
     ) -> None:
         self.schema_set = schema_set
         self.engine = engines.create(engine, schema_set)
         self.routes = tuple(routes)
         self.router = Router(schema_set, self.routes)
+        self.strict = strict
+        self.observer = observer
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its schemas, routes and engine name: a worker process (or a Dask
-        worker) rebuilds it and compiles its own validators, no files needed."""
-        return (_rebuild, (self.schema_set, self.engine.name, self.routes))
+        """Pickled as its schemas, routes, engine name and strictness: a worker process
+        (or a Dask worker) rebuilds it and compiles its own validators, no files needed.
+        An observer stays behind: it belongs to the process that set it."""
+        return (_rebuild, (self.schema_set, self.engine.name, self.routes, self.strict))
+
+    def configured(
+        self,
+        *,
+        engine: str | None = None,
+        strict: bool | None = None,
+        observer: Observer | None = None,
+    ) -> Contract:
+        """The same schemas and routes with other settings (unnamed ones kept, but the
+        observer); nothing is loaded again."""
+        return Contract(
+            self.schema_set,
+            engine=self.engine.name if engine is None else engine,
+            routes=self.routes,
+            strict=self.strict if strict is None else strict,
+            observer=observer,
+        )
 
     @classmethod
     def default(cls, *, engine: str = "auto") -> Contract:
@@ -148,15 +181,24 @@ class Contract:
         )
 
     def _pairs(self, payload: Any, name: str) -> set[tuple[str, str]]:
-        check = self.engine.compile(name)
-        return {(v.instance_path, v.keyword) for v in check(payload)}
+        return {(v.instance_path, v.keyword) for v in self.checker(name)(payload)}
+
+    def checker(self, name: str, *, strict: bool | None = None) -> Check:
+        """The compiled check of schema ``name``: payload -> its violations, in the
+        engine's order and without sources (:meth:`result` shapes them). Compiled once
+        per name and strictness, then kept.
+
+        Raises:
+            UnknownSchema: no schema has that name.
+        """
+        return self.engine.compile(name, strict=self.strict if strict is None else strict)
 
     def validate(
         self,
         payload: Any,
         name: str | None = None,
         *,
-        strict: bool = False,
+        strict: bool | None = None,
         fields: Mapping[str, frozenset[str]] | None = None,
         source: Source | None = None,
         exchange: Exchange | None = None,
@@ -166,7 +208,8 @@ class Contract:
         Args:
             payload: a parsed JSON value.
             name: the schema; routed by exchange or JSON:API ``type`` when omitted.
-            strict: also report properties the schema does not name.
+            strict: also report properties the schema does not name (default: the
+                contract's ``strict``).
             fields: JSON:API sparse fieldsets of the request ({TYPE: {attribute, ...}});
                 taken from ``exchange`` when omitted.
             source: where the payload came from, carried into each violation.
@@ -178,10 +221,13 @@ class Contract:
         """
         if name is None:
             name = self.route(payload, exchange)
-        violations = self.engine.compile(name, strict=strict)(payload)
-        return self.result(
+        violations = self.checker(name, strict=strict)(payload)
+        result = self.result(
             payload, name, violations, fields=fields, source=source, exchange=exchange
         )
+        if self.observer is not None:
+            self.observer(result)
+        return result
 
     def result(
         self,
@@ -193,14 +239,11 @@ class Contract:
         source: Source | None = None,
         exchange: Exchange | None = None,
     ) -> Result:
-        """The Result of :meth:`validate` from an engine's violations of ``payload``:
-        put in payload order, sparse fieldsets applied, each given its source."""
-        if violations:
-            violations = tuple(sorted(violations, key=_order))
-            if fields is None and exchange is not None:
-                fields = exchange.fields
-            violations = locate(sparse(violations, payload, fields or {}), source)
-        return Result(name, violations, source, exchange)
+        """The Result of :meth:`validate` from the violations :meth:`checker` found in
+        ``payload``: put in payload order, sparse fieldsets applied, each given its source."""
+        return results.shape(
+            payload, name, violations, fields=fields, source=source, exchange=exchange
+        )
 
     def check(self, payload: Any, name: str | None = None, **options: Any) -> Result:
         """Like :meth:`validate`, but raise when the payload breaks the contract.
@@ -226,5 +269,7 @@ class Contract:
         return invalid_payloads(self, name, **options)
 
 
-def _rebuild(schema_set: SchemaSet, engine: str, routes: tuple[Route, ...]) -> Contract:
-    return Contract(schema_set, engine=engine, routes=routes)
+def _rebuild(
+    schema_set: SchemaSet, engine: str, routes: tuple[Route, ...], strict: bool
+) -> Contract:
+    return Contract(schema_set, engine=engine, routes=routes, strict=strict)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .pointers import escape
+
 #: A schema (or subschema) as loaded from JSON.
 Schema = Mapping[str, Any]
 
@@ -88,16 +90,6 @@ def document_name(document: Schema) -> str | None:
 def admits_null(schema: Schema) -> bool:
     """True where OpenAPI's ``nullable: true`` lets ``null`` through."""
     return schema.get("nullable") is True
-
-
-def escape(segment: str | int) -> str:
-    """One JSON Pointer reference token (RFC 6901)."""
-    return str(segment).replace("~", "~0").replace("/", "~1")
-
-
-def pointer(segments: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:
-    """A JSON Pointer from its segments (``""`` for the whole document)."""
-    return "".join("/" + escape(segment) for segment in segments)
 
 
 def subschemas(schema: Schema, at: str = "") -> Iterator[tuple[str, Schema]]:

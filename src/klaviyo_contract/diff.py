@@ -42,19 +42,16 @@ now another schema is compared structurally under the route's name
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import dialect
+from . import dialect, pointers
 from .errors import SchemaSetError
 
 if TYPE_CHECKING:
-    from typing import TextIO
-
     from .contract import Contract
     from .registry import SchemaSet
     from .routing import Route
@@ -446,7 +443,7 @@ class _Walk:
             yield (f"{at}/required", "required-added", False, None, name)
         before, after = old.get("properties", {}), new.get("properties", {})
         for name in sorted(before.keys() | after.keys(), key=str):
-            where = f"{at}/properties/{dialect.escape(name)}"
+            where = f"{at}/properties/{pointers.escape(name)}"
             if name not in after:
                 yield (where, "property-removed", True, name, None)
             elif name not in before:
@@ -511,7 +508,7 @@ class _Walk:
             before, after = old.get(keyword), new.get(keyword)
             if before == after:
                 continue
-            where = f"{at}/{dialect.escape(keyword)}"
+            where = f"{at}/{pointers.escape(keyword)}"
             if keyword not in old:
                 yield (where, "keyword-added", False, None, _short(after))
             elif keyword not in new:
@@ -536,104 +533,3 @@ def _split(branches: Any) -> tuple[dict[str, int], list[int]]:
         else:
             inline.append(index)
     return named, inline
-
-
-# -- writers ---------------------------------------------------------------------------
-
-
-def _counts(drift: Drift) -> str:
-    breaking, total = len(drift.breaking), len(drift.changes)
-    routes = len({change.subject for change in drift.changes if change.scope == "route"})
-    schemas = len(drift.subjects()) - routes
-    return (
-        f"{total} change{'s' * (total != 1)} ({breaking} breaking, {total - breaking} "
-        f"compatible) in {schemas} schema{'s' * (schemas != 1)} "
-        f"and {routes} route{'s' * (routes != 1)}"
-    )
-
-
-def _shown(names: tuple[str, ...], limit: int = 8) -> str:
-    more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
-
-
-def write_text(drift: Drift, out: TextIO) -> None:
-    """Each changed schema or route, its changes, what reaches it; then a summary line."""
-    out.write(f"diff {drift.old or '(old)'} -> {drift.new or '(new)'}\n")
-    for subject in drift.subjects():
-        changes = [change for change in drift.changes if change.subject == subject]
-        out.write(f"{subject}\n")
-        for change in changes:
-            out.write(f"  {change.detail()}\n")
-        if changes[0].scope == "schema" and drift.affected.get(subject):
-            out.write(f"  reached from: {_shown(drift.affected[subject])}\n")
-    out.write(_counts(drift) + "\n")
-
-
-def to_json(drift: Drift) -> dict[str, Any]:
-    """The drift as one JSON object (what :func:`write_json` writes)."""
-    return {
-        "old": drift.old,
-        "new": drift.new,
-        "breaking": len(drift.breaking),
-        "compatible": len(drift.compatible),
-        "changes": [
-            {
-                "scope": change.scope,
-                "subject": change.subject,
-                "location": change.location,
-                "kind": change.kind,
-                "breaking": change.breaking,
-                "old": change.old,
-                "new": change.new,
-            }
-            for change in drift.changes
-        ],
-        "affected": {name: list(reach) for name, reach in drift.affected.items()},
-    }
-
-
-def write_json(drift: Drift, out: TextIO) -> None:
-    """The drift as one indented JSON object."""
-    json.dump(to_json(drift), out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def write_junit(drift: Drift, out: TextIO) -> None:
-    """JUnit XML: one test case per changed schema or route, failing where it breaks."""
-    from .reports.junit import _xml
-
-    subjects = drift.subjects()
-    failing = {change.subject for change in drift.breaking}
-    totals = {"tests": str(len(subjects)), "failures": str(len(failing)), "errors": "0"}
-    root = ET.Element("testsuites", {"name": "klaviyo-contract diff", **totals})
-    suite = ET.SubElement(root, "testsuite", {"name": "klaviyo-contract diff", **totals})
-    for subject in subjects:
-        changes = [change for change in drift.changes if change.subject == subject]
-        case = ET.SubElement(
-            suite, "testcase", {"classname": f"diff.{changes[0].scope}", "name": _xml(subject)}
-        )
-        lines = [str(change) for change in changes]
-        if drift.affected.get(subject):
-            lines.append(f"reached from: {', '.join(drift.affected[subject])}")
-        breaking = sum(change.breaking for change in changes)
-        if breaking:
-            failure = ET.SubElement(
-                case,
-                "failure",
-                {"message": f"{breaking} breaking change{'s' * (breaking != 1)}", "type": "drift"},
-            )
-            failure.text = _xml("\n".join(lines))
-        else:
-            ET.SubElement(case, "system-out").text = _xml("\n".join(lines))
-    ET.indent(root)
-    body = ET.tostring(root, encoding="us-ascii", xml_declaration=False).decode("ascii")
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")
-
-
-#: Format name -> writer, for the command line's ``--format``.
-WRITERS: dict[str, Callable[[Drift, TextIO], None]] = {
-    "text": write_text,
-    "json": write_json,
-    "junit": write_junit,
-}

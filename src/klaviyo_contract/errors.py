@@ -69,11 +69,21 @@ class NoSchemaFor(ContractError, LookupError):
         self.candidates = tuple(candidates)
 
     def __str__(self) -> str:
+        return self.explain()
+
+    def explain(self, *, hint: bool = True) -> str:
+        """The reason and the candidates; with ``hint``, how to name the schema on the
+        command line (a pytest run has no ``--schema``)."""
+        text = self.reason
         if self.candidates:
             shown = ", ".join(self.candidates[:8])
             more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
-            return f"{self.reason}; candidates: {shown}{more}; pick one with --schema NAME"
-        return f"{self.reason}; name the schema with --schema NAME"
+            text += f"; candidates: {shown}{more}"
+        if not hint:
+            return text
+        if self.candidates:
+            return f"{text}; pick one with --schema NAME"
+        return f"{text}; name the schema with --schema NAME"
 
 
 class InputError(ContractError, ValueError):
@@ -122,9 +132,24 @@ class ContractViolation(ContractError, AssertionError):
         return self.result.violations
 
     def __str__(self) -> str:
-        result = self.result
-        where = f" ({result.source})" if result.source else ""
-        count = len(result.violations)
-        lines = [f"payload{where} breaks {result.schema}: {count} violation{'s' * (count != 1)}"]
-        lines.extend(f"  {violation}" for violation in result.violations)
-        return "\n".join(lines)
+        from .reports.failure import describe  # only when shown
+
+        return "\n".join(describe(self.result, rules="none"))
+
+
+class UsageError(ContractError, ValueError):
+    """A mistake in how the tool was asked to run: an unknown engine or report format,
+    options that do not go together, a missing extra. The command line shows it as
+    one line with status 2."""
+
+
+class OutputError(ContractError):
+    """A report (or other file of ours) that cannot be written where the user asked."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"

@@ -10,7 +10,6 @@ ranges and ``default``, through ``$ref``s to ``components.responses``.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -193,8 +192,6 @@ def write_index(folder: str | Path) -> Path:
             "schemas": document.schemas,
             "routes": [[r.method, r.template, r.status, r.schema] for r in document.routes],
         }
-    target = folder / INDEX_NAME
-    temporary = folder / f".{INDEX_NAME}.tmp"
-    temporary.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, target)
-    return target
+    from .reports.files import write_atomically
+
+    return write_atomically(folder / INDEX_NAME, json.dumps(index, indent=1, sort_keys=True) + "\n")

@@ -30,12 +30,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
-import json
 import math
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from types import TracebackType
@@ -46,25 +44,25 @@ import pytest
 
 from .contract import Contract
 from .engines import ENGINE_CHOICES
-from .errors import ContractError, ContractViolation, NoSchemaFor
+from .errors import ContractError, ContractViolation
 from .model import Problem, Record, Result
 from .registry import bundled_directory
+from .reports.checklog import CheckLog
+from .reports.failure import describe
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+    from collections.abc import Generator, Iterable, Iterator
 
     import httpx
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
-    from .model import Exchange, Source
+    from .model import Exchange
     from .routing import Route
 
 #: The marker of recording items and of tests that use the contract fixtures.
 MARKER = "contract"
 #: Where workers put their check records for the controller (``config.workeroutput``).
 WORKER_OUTPUT_KEY = "klaviyo_contract_checks"
-#: Version of the ``--contract-report`` format; raised when a field changes meaning.
-REPORT_VERSION = 1
 
 # The same values as in live.py, repeated so that this module does not import httpx;
 # tests/plugin/test_options.py checks that they agree.
@@ -337,46 +335,6 @@ def _load(options: Options) -> Contract:
     return _LOADED[key]
 
 
-class SessionContract(Contract):
-    """The configured contract of a test session; it reports every validation it makes.
-
-    ``strict`` defaults to the session's ``--contract-strict``.
-    """
-
-    def __init__(
-        self,
-        loaded: Contract,
-        *,
-        engine: str,
-        strict: bool,
-        on_result: Callable[[Result], None],
-    ) -> None:
-        super().__init__(loaded.schema_set, engine=engine, routes=loaded.routes)
-        self.strict = strict
-        self._on_result = on_result
-
-    def validate(
-        self,
-        payload: Any,
-        name: str | None = None,
-        *,
-        strict: bool | None = None,
-        fields: Mapping[str, frozenset[str]] | None = None,
-        source: Source | None = None,
-        exchange: Exchange | None = None,
-    ) -> Result:
-        result = super().validate(
-            payload,
-            name,
-            strict=self.strict if strict is None else strict,
-            fields=fields,
-            source=source,
-            exchange=exchange,
-        )
-        self._on_result(result)
-        return result
-
-
 # --------------------------------------------------------------------------- session
 
 
@@ -386,28 +344,31 @@ class ContractSession:
     def __init__(self, config: pytest.Config, options: Options) -> None:
         self.config = config
         self.options = options
-        #: One JSON-ready record per check, in the order made (see ``--contract-report``).
-        self.checks: list[dict[str, Any]] = []
+        #: Every check of the session, kept when ``--contract-report`` asks for it.
+        self.log = CheckLog(self.redact)
         #: The node id of the test running now; checks are attributed to it.
         self.node = ""
-        self._contract: SessionContract | None = None
+        self._contract: Contract | None = None
 
     # -- the contract and the key
 
-    def contract(self) -> SessionContract:
-        """The configured contract, loaded on first use.
+    def contract(self) -> Contract:
+        """The configured contract, loaded on first use: the session's engine and
+        strictness, every result it makes kept for the report.
 
         Raises:
             ContractError: the schema files or OpenAPI document cannot be loaded.
         """
         if self._contract is None:
-            self._contract = SessionContract(
-                _load(self.options),
-                engine=self.options.engine,
-                strict=self.options.strict,
-                on_result=self.record_result,
+            self._contract = _load(self.options).configured(
+                engine=self.options.engine, strict=self.options.strict, observer=self.record
             )
         return self._contract
+
+    def record(self, outcome: Result | Problem) -> None:
+        """Keep a check for ``--contract-report`` (nothing is kept without it)."""
+        if self.options.report is not None:
+            self.log.add(self.node, outcome)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -436,46 +397,6 @@ class ContractSession:
             folder = (self.options.schemas or bundled_directory()) / "openapi"
             documents = sorted(folder.glob("*.*")) if folder.is_dir() else []
         return revision_of(documents) or DEFAULT_REVISION
-
-    # -- the record of checks
-
-    def record_result(self, result: Result) -> None:
-        if self.options.report is None:  # nothing asks for them: keep memory flat
-            return
-        self.checks.append(
-            {
-                "node": self.node,
-                "outcome": "conform" if result.valid else "violate",
-                "valid": result.valid,
-                "schema": result.schema,
-                "source": None if result.source is None else self.redact(str(result.source)),
-                "violations": [
-                    {
-                        "instance_path": violation.instance_path,
-                        "keyword": violation.keyword,
-                        "message": self.redact(violation.message),
-                        "schema_path": violation.schema_path,
-                    }
-                    for violation in result.violations
-                ],
-                "reason": None,
-            }
-        )
-
-    def record_problem(self, problem: Problem) -> None:
-        if self.options.report is None:
-            return
-        self.checks.append(
-            {
-                "node": self.node,
-                "outcome": problem.kind,
-                "valid": None,
-                "schema": None,
-                "source": self.redact(str(problem.source)),
-                "violations": [],
-                "reason": self.redact(problem.reason),
-            }
-        )
 
     # -- hooks
 
@@ -576,46 +497,20 @@ class ContractSession:
         return (yield)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.options.report is None:
+        report = self.options.report
+        if report is None:
             return
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: the controller writes the report
-            workeroutput[WORKER_OUTPUT_KEY] = self.checks
+            workeroutput[WORKER_OUTPUT_KEY] = self.log.checks
             return
-        self.write_report(self.options.report)
-
-    def write_report(self, path: Path) -> None:
-        """Write every check as JSON, atomically (a temporary file, then a rename)."""
-        checks = sorted(self.checks, key=lambda check: str(check["node"]))
-        counts = Counter(str(check["outcome"]) for check in checks)
-        document = {
-            "tool": "klaviyo-contract",
-            "report": "pytest",
-            "version": REPORT_VERSION,
-            "contract": self.options.contract_label,
-            "strict": self.options.strict,
-            "live": self.options.live,
-            "counts": {
-                "checks": len(checks),
-                **{
-                    outcome: counts[outcome]
-                    for outcome in ("conform", "violate", "skipped", "unreadable", "unrouted")
-                },
-            },
-            "checks": checks,
-        }
-        text = self.redact(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        options = self.options
+        self.log.write(
+            report,
+            contract=options.contract_label,
+            strict=options.strict,
+            live=options.live,
         )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
 
 
 class _XdistMerge:
@@ -626,7 +521,7 @@ class _XdistMerge:
 
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         output = getattr(node, "workeroutput", None) or {}
-        self.session.checks.extend(output.get(WORKER_OUTPUT_KEY, ()))
+        self.session.log.extend(output.get(WORKER_OUTPUT_KEY, ()))
 
 
 def _without_internal_tail(tb: TracebackType) -> TracebackType | None:
@@ -739,13 +634,15 @@ class RecordingItem(pytest.Item):
         session = _session(self.config)
         outcome: Result | Problem | Record = self.entry
         if isinstance(outcome, Record):
+            from .validation import check_record
+
             try:
                 contract = session.contract()
             except ContractError as error:
                 pytest.fail(f"cannot load the contract: {error}", pytrace=False)
-            outcome = _check(contract, outcome, strict=session.options.strict)
+            outcome = check_record(contract, outcome, hint=False)
         if isinstance(outcome, Problem):
-            session.record_problem(outcome)
+            session.record(outcome)
             if outcome.kind == "skipped":
                 # Reported at this item's file and line (as skip markers are), not ours.
                 raise pytest.skip.Exception(outcome.reason, _use_item_location=True)
@@ -759,7 +656,7 @@ class RecordingItem(pytest.Item):
         error = excinfo.value
         session = _session(self.config)
         if isinstance(error, ContractViolation):
-            return session.redact(describe(error.result))
+            return session.redact("\n".join(describe(error.result)))
         if isinstance(error, _Unreadable):
             return session.redact(f"{error.problem.source}: {error.problem.reason}")
         return super().repr_failure(excinfo, style)
@@ -767,39 +664,6 @@ class RecordingItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         line = self.entry.source.line
         return self.path, (line - 1 if line else 0), str(self.entry.source)
-
-
-def _check(contract: Contract, record: Record, *, strict: bool) -> Result | Problem:
-    """The record's result; a ``skipped`` Problem for a response the contract does not cover.
-
-    As the command line decides (``validation.check_records``), but the reasons
-    leave out its ``--schema NAME`` hint, which pytest has no use for.
-    """
-    try:
-        return contract.validate(
-            record.payload, None, strict=strict, source=record.source, exchange=record.exchange
-        )
-    except NoSchemaFor as error:
-        if record.exchange is not None and not error.candidates:
-            return Problem(record.source, error.reason, "skipped")
-        candidates = f"; candidates: {', '.join(error.candidates)}" if error.candidates else ""
-        return Problem(record.source, error.reason + candidates, "unrouted")
-    except ContractError as error:
-        return Problem(record.source, str(error), "unrouted")
-
-
-def describe(result: Result) -> str:
-    """A failing check, for people: where the payload came from, then each violation."""
-    count = len(result.violations)
-    where = str(result.source) if result.source is not None else "payload"
-    request = f" ({result.exchange})" if result.exchange is not None else ""
-    lines = [f"{where}{request} breaks {result.schema}: {count} violation{'s' * (count != 1)}"]
-    for violation in result.violations:
-        lines.append(
-            f"  {violation.instance_path or '/'}: {violation.message} [{violation.keyword}]"
-        )
-        lines.append(f"      rule: {violation.schema_path}")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- fixtures

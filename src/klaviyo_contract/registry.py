@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import dialect
 from .errors import SchemaSetError, UnknownSchema, UnresolvableRef
+from .pointers import tokens
 
 if TYPE_CHECKING:
     from referencing import Registry
@@ -87,8 +88,7 @@ class SchemaSet:
     def at(self, pointer: str) -> Any:
         """The value at ``#/components/schemas/...`` in the set (None if nowhere)."""
         node: Any = {"components": {"schemas": self.schemas}}
-        for escaped in pointer.lstrip("#").split("/")[1:]:
-            token = escaped.replace("~1", "/").replace("~0", "~")
+        for token in tokens(pointer):
             if isinstance(node, Mapping) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -1,54 +1,23 @@
-"""Records -> engine verdicts -> results: routing, sparse fieldsets, sources."""
+"""The driver: records (or units of input) -> the contract -> outcomes and summaries.
+
+Everything about one payload (routing, compiled checks, sparse fieldsets, sources)
+is the contract's; this module walks the inputs, turns what cannot be checked into
+Problems, and counts. The command line, ``--jobs``, Dask and the pytest plugin's
+recording items all check through it.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import ContractError, NoSchemaFor
 from .inputs import Unit, read_ndjson_unit, read_unit
-from .model import Exchange, Outcome, Problem, Record, Source, Summary, Tally, Violation
+from .model import Outcome, Problem, Record, Source, Summary, Tally
 
 if TYPE_CHECKING:
     from .contract import Contract
-
-
-def _resolve(payload: Any, pointer: str) -> Any:
-    node = payload
-    for escaped in pointer.split("/")[1:]:
-        token = escaped.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
-
-
-def sparse(
-    violations: tuple[Violation, ...], payload: Any, fields: Mapping[str, frozenset[str]]
-) -> tuple[Violation, ...]:
-    """Drop what a JSON:API sparse fieldset explains.
-
-    A response to ``fields[TYPE]=a,b`` carries only those attributes of each TYPE
-    resource: a ``required`` attribute it leaves out is not missing. ``type`` and
-    ``id`` (outside ``attributes``) stay required.
-    """
-    if not fields:
-        return violations
-    kept = []
-    for violation in violations:
-        if violation.keyword == "required" and violation.instance_path.endswith("/attributes"):
-            resource = _resolve(payload, violation.instance_path[: -len("/attributes")])
-            kind = resource.get("type") if isinstance(resource, Mapping) else None
-            if isinstance(kind, str) and kind in fields and violation.property not in fields[kind]:
-                continue
-        kept.append(violation)
-    return tuple(kept)
-
-
-def locate(violations: tuple[Violation, ...], source: Source | None) -> tuple[Violation, ...]:
-    """The violations, each given ``source``."""
-    if source is None:
-        return violations
-    return tuple(violation.at(source) for violation in violations)
 
 
 def check_records(
@@ -67,16 +36,29 @@ def check_records(
         )
 
 
-def check_record(contract: Contract, record: Record, schema: str | None, strict: bool) -> Outcome:
-    """One record's result, or the Problem of a payload nothing routes."""
+def check_record(
+    contract: Contract,
+    record: Record,
+    schema: str | None = None,
+    strict: bool | None = None,
+    *,
+    hint: bool = True,
+) -> Outcome:
+    """One record's result, or the Problem of a payload nothing routes.
+
+    A recorded response whose route the contract does not cover is ``skipped``; a
+    payload nothing (or too much) routes is ``unrouted``, its reason saying how to
+    name the schema on the command line unless ``hint`` is false.
+    """
     try:
         return contract.validate(
             record.payload, schema, strict=strict, source=record.source, exchange=record.exchange
         )
     except NoSchemaFor as error:
+        reason = error.explain(hint=hint)
         if record.exchange is not None and not error.candidates:
-            return Problem(record.source, str(error), "skipped")
-        return Problem(record.source, str(error), "unrouted")
+            return Problem(record.source, reason, "skipped")
+        return Problem(record.source, reason, "unrouted")
     except ContractError as error:
         return Problem(record.source, str(error), "unrouted")
 
@@ -101,7 +83,7 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
         number, payload = item
         try:
             name = schema if schema is not None else contract.route(payload)
-            check = contract.engine.compile(name, strict=strict)
+            check = contract.checker(name, strict=strict)
         except ContractError:  # nothing routes it, or no such schema: check_record says so
             record = Record(Source(unit.path, number), payload)
             tally.add(check_record(contract, record, schema, strict))
@@ -116,4 +98,4 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
     return tally.summary(seconds=time.perf_counter() - start, engine=contract.engine.name)
 
 
-__all__ = ["Exchange", "check_record", "check_records", "check_unit", "locate", "sparse"]
+__all__ = ["check_record", "check_records", "check_unit"]

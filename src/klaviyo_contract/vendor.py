@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +18,7 @@ from . import dialect
 from .errors import SchemaSetError, UnknownSchema
 from .openapi import INDEX_NAME
 from .registry import LOCK_NAME, read_schema_file
+from .reports.files import write_atomically
 
 LOCK_NOTE = "Written by `klaviyo-contract schemas vendor`; do not edit by hand."
 
@@ -56,9 +56,7 @@ def _write_lock(dest: Path, schemas: dict[str, Any], documents: dict[str, Any]) 
     lock: dict[str, Any] = {"note": LOCK_NOTE, "schemas": dict(sorted(schemas.items()))}
     if documents:
         lock["documents"] = dict(sorted(documents.items()))
-    temporary = dest / f".{LOCK_NAME}.tmp"
-    temporary.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, dest / LOCK_NAME)
+    write_atomically(dest / LOCK_NAME, json.dumps(lock, indent=2) + "\n")
 
 
 def vendor_document(source: str | Path, dest: str | Path) -> str:

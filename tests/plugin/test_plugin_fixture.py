@@ -32,8 +32,8 @@ def test_contract_check_passes_a_conforming_payload_and_fails_a_violating_one_re
     result.stdout.fnmatch_lines(
         [
             '>       contract.check(BAD, "GetCouponCodeCreateJobResponseCompoundDocument")',
-            "E       klaviyo_contract.errors.ContractViolation: payload breaks "
-            "GetCouponCodeCreateJobResponseCompoundDocument: 2 violations",
+            "E       klaviyo_contract.errors.ContractViolation: payload: 2 violations of "
+            "GetCouponCodeCreateJobResponseCompoundDocument",
             'E         /data/attributes/status: "done" is not one of *[[]enum[]]',
             'E         /data/attributes/total_count: "3" is not of type "integer" [[]type[]]',
         ]

@@ -35,8 +35,9 @@ def test_each_recorded_response_is_an_item_and_only_the_violating_one_fails(
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*recordings/jobs.har entries[[]2[]] (GET /api/coupon-code-bulk-create-jobs/*"
-            " -> 200) breaks GetCouponCodeCreateJobResponseCompoundDocument: 1 violation",
+            "*recordings/jobs.har entries[[]2[]]: 1 violation of "
+            "GetCouponCodeCreateJobResponseCompoundDocument "
+            "(GET /api/coupon-code-bulk-create-jobs/* -> 200)",
             '  /data/attributes/status: "done" is not one of *[[]enum[]]',
             "*FAILED recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #2*",
         ]
@@ -113,7 +114,7 @@ def test_a_cassette_is_checked_interaction_by_interaction(pytester: pytest.Pytes
     result.stdout.fnmatch_lines(
         [
             "*cassettes/jobs.yaml::GET /api/coupon-code-bulk-create-jobs/{job_id} FAILED*",
-            "*cassettes/jobs.yaml:* interactions[[]2[]] (GET *) breaks *: 1 violation",
+            "*cassettes/jobs.yaml:* interactions[[]2[]]: 1 violation of * (GET *)",
             '  /data/attributes: "created_at" is a required property [[]required[]]',
         ]
     )

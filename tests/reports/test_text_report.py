@@ -153,4 +153,4 @@ def test_a_message_on_several_lines_stays_under_its_violation():
 
 def test_a_result_without_a_source_is_still_named():
     bare = Result(COUPON, (Violation(COUPON, "/id", "type", "bad", ""),))
-    assert render(Summary(outcomes=(bare,))).startswith(f"<payload>: 1 violation of {COUPON}\n")
+    assert render(Summary(outcomes=(bare,))).startswith(f"payload: 1 violation of {COUPON}\n")

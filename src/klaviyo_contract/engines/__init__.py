@@ -66,7 +66,7 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
     """The engine called ``name`` over a set; ``auto``: compiled where installed.
 
     Raises:
-        ValueError: no engine has that name.
+        UsageError: no engine has that name.
     """
     if name == "auto":
         name = "compiled" if compiled_available() else "reference"
@@ -74,7 +74,9 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
         factory = ENGINES[name]
     except KeyError:
         choices = ", ".join(ENGINE_CHOICES)
-        raise ValueError(f"unknown engine {name!r}; choose from {choices}") from None
+        from ..errors import UsageError
+
+        raise UsageError(f"unknown engine {name!r}; choose from {choices}") from None
     return factory(schema_set)
 
 

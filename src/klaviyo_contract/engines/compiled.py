@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
-from .. import bundle, dialect
+from .. import bundle, pointers
 from ..model import Violation
 from ..registry import BASE_URI, uri
 from . import Check, describe
@@ -92,7 +92,7 @@ class CompiledEngine:
             return [
                 Violation(
                     schema=name,
-                    instance_path=dialect.pointer([*path, extra]),
+                    instance_path=pointers.pointer([*path, extra]),
                     keyword=keyword,
                     message=describe(keyword, None, None, extra) or error.message,
                     schema_path=schema_path.rsplit("/", 1)[0] + "/properties",
@@ -104,7 +104,7 @@ class CompiledEngine:
         return [
             Violation(
                 schema=name,
-                instance_path=dialect.pointer(path),
+                instance_path=pointers.pointer(path),
                 keyword=keyword,
                 message=describe(keyword, expected, error.instance, prop) or error.message,
                 schema_path=schema_path,

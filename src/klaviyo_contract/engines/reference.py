@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from .. import dialect
+from .. import dialect, pointers
 from ..formats import FORMATS
 from ..model import Violation
 from ..registry import uri
@@ -151,13 +151,13 @@ class ReferenceEngine:
         location = self.schema_set.location(error.schema)
         keyword_at = "properties" if keyword == "additionalProperties" else keyword
         if location is None:
-            schema_path = "#" + dialect.pointer(list(error.schema_path))
+            schema_path = "#" + pointers.pointer(list(error.schema_path))
         else:
             schema_path = f"{dialect.ref_to(location[0])}{location[1]}/{keyword_at}"
         message = describe(keyword, error.validator_value, error.instance, prop) or error.message
         return Violation(
             schema=name,
-            instance_path=dialect.pointer(path),
+            instance_path=pointers.pointer(path),
             keyword=keyword,
             message=message,
             schema_path=schema_path,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .. import pointers
 from ..errors import InputError
 from ..model import Problem, Source
 
@@ -266,8 +267,7 @@ def _duplicate(
     second: int,
     frames: list[tuple[dict[str, int] | None, list[str | int]]],
 ) -> None:
-    steps = (str(step[0]).replace("~", "~0").replace("/", "~1") for _, step in frames[:-1])
-    pointer = "".join(f"/{step}" for step in steps)
+    pointer = pointers.pointer(step[0] for _, step in frames[:-1])
     where = f"the object at {pointer}" if pointer else "the top-level object"
     first_line, first_column = _position(text, first)
     line, column = _position(text, second)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..model import Problem, Record, Source
+from ..pointers import escape
 from ._json import MAX_DEPTH, os_reason, parse, problem
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ def _pointer(stack: list[Any]) -> str:
     steps = []
     for parent in stack[:-1]:
         step = str(len(parent) - 1) if type(parent) is list else next(reversed(parent))
-        steps.append("/" + step.replace("~", "~0").replace("/", "~1"))
+        steps.append("/" + escape(step))
     return "".join(steps)
 
 

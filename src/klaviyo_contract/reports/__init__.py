@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:
     from typing import TextIO
 
@@ -72,12 +74,12 @@ def write(
         options: colour and metadata.
 
     Raises:
-        ValueError: ``fmt`` names no format.
+        UsageError: ``fmt`` names no format.
     """
     try:
         writer = WRITERS[fmt]
     except KeyError:
-        raise ValueError(
+        raise UsageError(
             f"unknown report format {fmt!r}; choose from {', '.join(WRITERS)}"
         ) from None
     writer(summary, out, options)

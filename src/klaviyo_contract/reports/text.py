@@ -6,11 +6,12 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Result
+from .failure import describe
 
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from ..model import Problem, Summary, Violation
+    from ..model import Problem, Summary
     from . import ReportOptions
 
 # SGR sequences (ECMA-48); written only when the caller asks for colour.
@@ -58,32 +59,11 @@ def summary_line(summary: Summary) -> str:
 
 
 def _write_result(result: Result, out: TextIO, paint: _Paint) -> None:
-    count = len(result.violations)
-    where = str(result.source) if result.source is not None else "<payload>"
-    header = (
-        f"{paint(printable(where), BOLD)}: {count} violation{'s' * (count != 1)} of "
-        f"{paint(result.schema, BOLD)}"
+    styles = {"where": BOLD, "schema": BOLD, "exchange": DIM, "pointer": RED, "rule": DIM}
+    lines = describe(
+        result, rules="inline", style=lambda text, role: paint(text, styles[role]), clean=printable
     )
-    if result.exchange is not None:
-        header += " " + paint(f"({printable(str(result.exchange))})", DIM)
-    out.write(header + "\n")
-    for violation in result.violations:
-        _write_violation(violation, out, paint)
-
-
-def _write_violation(violation: Violation, out: TextIO, paint: _Paint) -> None:
-    # One line per violation: pointer, message, keyword, and where the rule is stated.
-    # A message that spans lines keeps its further lines under the first, so one
-    # violation never reads as two; the keyword and schema path close the last line.
-    *lines, last = printable(violation.message).splitlines() or [""]
-    last += f" [{violation.keyword}]"
-    if violation.schema_path:
-        last += " " + paint(printable(violation.schema_path), DIM)
-    pointer = paint(printable(violation.instance_path or "/"), RED)
-    first, *more = [*lines, last]
-    out.write(f"  {pointer}: {first}\n")
-    for text in more:
-        out.write(f"    {text}\n")
+    out.write("\n".join(lines) + "\n")
 
 
 def _write_problem(problem: Problem, out: TextIO, paint: _Paint) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..dialect import pointer
 from ..formats import FORMATS
 from ..model import InvalidPayload
+from ..pointers import pointer
 from ._build import Node, _conforms, _types
 from ._formats import FORMAT_BREAKERS
 
