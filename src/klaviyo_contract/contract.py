@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import engines, results
 from .errors import ContractViolation, NoSchemaFor
-from .model import Exchange, Result, Source, Violation
+from .model import Exchange, Result, Source
 from .registry import SchemaSet, bundled_directory, load_directory
 from .routing import Route, Router
 
@@ -185,8 +185,8 @@ class Contract:
 
     def checker(self, name: str, *, strict: bool | None = None) -> Check:
         """The compiled check of schema ``name``: payload -> its violations, in the
-        engine's order and without sources (:meth:`result` shapes them). Compiled once
-        per name and strictness, then kept.
+        engine's order and without sources (:func:`results.shape` makes the Result).
+        Compiled once per name and strictness, then kept.
 
         Raises:
             UnknownSchema: no schema has that name.
@@ -222,28 +222,12 @@ class Contract:
         if name is None:
             name = self.route(payload, exchange)
         violations = self.checker(name, strict=strict)(payload)
-        result = self.result(
+        result = results.shape(
             payload, name, violations, fields=fields, source=source, exchange=exchange
         )
         if self.observer is not None:
             self.observer(result)
         return result
-
-    def result(
-        self,
-        payload: Any,
-        name: str,
-        violations: tuple[Violation, ...],
-        *,
-        fields: Mapping[str, frozenset[str]] | None = None,
-        source: Source | None = None,
-        exchange: Exchange | None = None,
-    ) -> Result:
-        """The Result of :meth:`validate` from the violations :meth:`checker` found in
-        ``payload``: put in payload order, sparse fieldsets applied, each given its source."""
-        return results.shape(
-            payload, name, violations, fields=fields, source=source, exchange=exchange
-        )
 
     def check(self, payload: Any, name: str | None = None, **options: Any) -> Result:
         """Like :meth:`validate`, but raise when the payload breaks the contract.

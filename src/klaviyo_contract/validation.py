@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .errors import ContractError, NoSchemaFor
 from .inputs import Unit, read_ndjson_unit, read_unit
 from .model import Outcome, Problem, Record, Source, Summary, Tally
+from .results import shape
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -93,7 +94,7 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
             conforming += 1
             continue
         source = Source(unit.path, number)
-        tally.add(contract.result(payload, name, violations, source=source))
+        tally.add(shape(payload, name, violations, source=source))
     tally.add_conforming(unit.path, conforming)
     return tally.summary(seconds=time.perf_counter() - start, engine=contract.engine.name)
 

@@ -106,22 +106,19 @@ def load_cases(path: str | Path) -> list[Case]:
         name = file.relative_to(base).as_posix()
         for case in _read_file(file, name):
             group_at = case.pointer.rsplit("/tests/", 1)[0]
-            first = groups.setdefault(case.group, f"{name} {group_at}")
-            if first != f"{name} {group_at}":
-                raise CaseFileError(
-                    str(file),
-                    f"{group_at}/id",
-                    f"group id {case.group!r} is already used at {first}",
-                )
-            first = tests.setdefault(case.id, f"{name} {case.pointer}")
-            if first != f"{name} {case.pointer}":
-                raise CaseFileError(
-                    str(file),
-                    f"{case.pointer}/id",
-                    f"test id {case.id!r} is already used at {first}",
-                )
+            _unique(groups, f"group id {case.group!r}", file, f"{name} {group_at}")
+            _unique(tests, f"test id {case.id!r}", file, f"{name} {case.pointer}")
             cases.append(case)
     return cases
+
+
+def _unique(seen: dict[str, str], key: str, file: Path, place: str) -> None:
+    """Note that ``key`` (``group id 'x'``, ``test id 'y'``) stands at ``place`` (the
+    file's name and a pointer); an error if it stood somewhere else already."""
+    first = seen.setdefault(key, place)
+    if first != place:
+        at = place.rsplit(" ", 1)[1]
+        raise CaseFileError(str(file), f"{at}/id", f"{key} is already used at {first}")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

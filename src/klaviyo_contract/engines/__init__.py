@@ -122,9 +122,7 @@ def describe(keyword: str, expected: Any, instance: JSON, prop: str | None = Non
         return f"{show(instance)} is not {rule}"
     if keyword == "additionalProperties":
         return f'"{prop}" is not a property the schema names (strict mode)'
-    if keyword == "oneOf":
-        return f"{show(instance)} matches none of {len(expected)} alternatives"
-    if keyword == "anyOf":
+    if keyword in ("oneOf", "anyOf"):
         return f"{show(instance)} matches none of {len(expected)} alternatives"
     if keyword == "maxProperties":
         return f"has more than {expected} properties"
