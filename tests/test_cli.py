@@ -341,3 +341,83 @@ def test_version_is_the_installed_distributions_and_reports_carry_it() -> None:
         io.StringIO(),
     )
     assert json.loads(out.getvalue())["tool"]["version"] == klaviyo_contract.__version__
+
+
+# -- a gate never goes green on nothing -------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["empty folder", "no payload files", "only skipped"])
+def test_a_run_that_checks_nothing_exits_2_with_one_line(run_line, tmp_path, kind) -> None:
+    """A CI job pointed at the wrong captures path must fail, not print 0 checked."""
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    if kind == "no payload files":
+        write(folder / "notes.txt", "not a capture")
+        write(folder / "docker-compose.toml", "[x]\n")
+    elif kind == "only skipped":  # a HAR whose one response has no contract
+        har = {
+            "log": {
+                "version": "1.2",
+                "entries": [
+                    {
+                        "request": {"method": "GET", "url": "https://a.klaviyo.com/api/lists/"},
+                        "response": {
+                            "status": 200,
+                            "content": {"mimeType": "application/json", "text": "{}"},
+                        },
+                    }
+                ],
+            }
+        }
+        write(folder / "lists.har", json.dumps(har))
+    result = run_line("validate", str(folder))
+    assert result.status == 2
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1
+    assert result.err.startswith(
+        f"klaviyo-contract: error: no payloads found in {folder}: nothing was checked"
+    )
+
+    accepted = run_line("validate", str(folder), "--allow-empty")
+    assert accepted.status == 0
+    assert "0 checked" in accepted.out
+
+
+def test_an_empty_run_still_writes_the_report_it_was_asked_for(run_line, tmp_path) -> None:
+    target = tmp_path / "out" / "contract.xml"
+    result = run_line("validate", str(tmp_path), "--format", "junit", "-o", str(target))
+    assert result.status == 2
+    assert ET.fromstring(target.read_text(encoding="utf-8")).get("tests") == "0"
+    assert result.err.count("\n") == 1
+
+
+def test_one_payload_is_enough_for_a_run_to_count(run_line, tmp_path) -> None:
+    write(tmp_path / "job.json", json.dumps(QUEUED_COUPON_JOB))
+    assert run_line("validate", str(tmp_path)).status == 0
+
+
+def test_the_progress_line_counts_each_payload_once(tmp_path, monkeypatch) -> None:
+    """Under a pseudo-terminal, the live count ends at the number of payloads read."""
+    import pty
+    import re
+
+    from klaviyo_contract import progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    lines = [json.dumps(QUEUED_COUPON_JOB)] * 150 + ["{broken"] * 5
+    write(tmp_path / "a.ndjson", "\n".join(lines) + "\n")
+    write(tmp_path / "b.ndjson", "\n".join(lines[:50]) + "\n")
+    master, slave = pty.openpty()
+    try:
+        with open(slave, "w", encoding="utf-8", closefd=False) as terminal:
+            status = cli.run(["validate", str(tmp_path), "--jobs", "1"], io.StringIO(), terminal)
+        os.set_blocking(master, False)
+        shown = os.read(master, 1 << 16).decode()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert status == 2  # the broken lines
+    counts = [int(n.replace(",", "")) for n in re.findall(r"checked ([\d,]+) payloads", shown)]
+    assert counts, shown
+    assert max(counts) == 155 + 50

@@ -46,6 +46,7 @@ class ValidateOptions:
     strict: bool = False
     jobs: int = 1
     scheduler: str | None = None
+    allow_empty: bool = False
 
 
 def _report_formats() -> tuple[str, ...]:
@@ -97,19 +98,26 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
             schema=options.schema,
             strict=options.strict,
             jobs=options.jobs,
-            done=lambda part: live.add(sum(part.counts.values())),
+            done=lambda part: live.add(_inputs(part)),
         )
         live.close()
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout),
         tool_version=_version(),
     )
-    if options.output is None:
-        write(summary, options.format, stdout, report_options)
-    else:
+    # A run that checked nothing fails with one line (a report of zeros would read as
+    # a pass); a report file asked for is still written, for the CI that reads it.
+    empty = summary.empty and not options.allow_empty
+    if options.output is not None:
         write_atomically(
             options.output, lambda out: write(summary, options.format, out, report_options)
         )
+    if empty:
+        stderr.write(f"klaviyo-contract: error: {_nothing_checked(summary, options.paths)}\n")
+        return PROBLEM
+    if options.output is None:
+        write(summary, options.format, stdout, report_options)
+    else:
         counts = summary.counts
         stderr.write(
             f"{counts['checked']} checked, {counts['violate']} violate, "
@@ -158,6 +166,21 @@ def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
             line = example
         stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     return OK
+
+
+def _inputs(part: Summary) -> int:
+    """The payloads and inputs a part of the run went through, each once."""
+    counts = part.counts
+    return counts["checked"] + counts["unreadable"] + counts["skipped"]
+
+
+def _nothing_checked(summary: Summary, paths: Sequence[str]) -> str:
+    """Why an empty run fails, and how to accept one."""
+    shown = ", ".join("<stdin>" if path == "-" else path for path in paths[:3])
+    shown += f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    skipped = summary.counts["skipped"]
+    why = f" ({skipped} skipped: see their reasons with --format json)" if skipped else ""
+    return f"no payloads found in {shown}: nothing was checked{why}; --allow-empty accepts that"
 
 
 def _on_dask(contract: Contract, options: ValidateOptions) -> Summary:
@@ -345,6 +368,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (default: the CPUs available)",
     )
     check.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when the inputs hold no payload at all (default: status 2, "
+        "so a gate pointed at the wrong folder never goes green)",
+    )
+    check.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="run on the Dask cluster at ADDRESS (tcp://host:8786; needs [dask])",
@@ -421,6 +450,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 strict=args.strict,
                 jobs=args.jobs or available_cpus(),
                 scheduler=args.scheduler,
+                allow_empty=args.allow_empty,
             )
             return validate(options, stdout, stderr)
         if args.command == "generate":

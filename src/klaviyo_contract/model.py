@@ -235,6 +235,12 @@ class Summary:
         return tuple(o for o in self.outcomes if isinstance(o, Problem))
 
     @property
+    def empty(self) -> bool:
+        """Nothing was checked and nothing failed to be read: the inputs held no payload
+        (or only ones without a contract). A gate must not go green on that."""
+        return not self.counts["checked"] and not self.counts["unreadable"]
+
+    @property
     def exit_status(self) -> int:
         """0 all conform; 1 a violation; 2 an input could not be read or routed."""
         if self.counts["unreadable"]:

@@ -273,6 +273,13 @@ def _read_options(config: pytest.Config) -> Options:
             f"(--contract-engine NAME); got {engine!r}"
         )
 
+    if live and not os.environ.get(API_KEY_ENV):
+        # A gate that asked for live checks never goes green without them.
+        label = settings.get("live")[1]
+        raise pytest.UsageError(
+            f"{label} asks for live contract checks, but the {API_KEY_ENV} environment "
+            f"variable is not set: set it to a Klaviyo private API key, or drop {label}"
+        )
     if live and importlib.util.find_spec("httpx") is None:
         raise pytest.UsageError(
             "--contract-live needs httpx, which is not installed: "
@@ -400,6 +407,19 @@ class ContractSession:
 
     # -- hooks
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # A contract named on the command line or in the ini file that cannot be
+        # loaded is one usage error now, not a failure in every test that uses it.
+        if self.options.schemas is None and self.options.openapi is None:
+            return
+        try:
+            self.contract()
+        except ContractError as error:
+            raise pytest.UsageError(
+                f"klaviyo-contract: cannot load the contract ({self.options.contract_label}): "
+                f"{error}"
+            ) from None
+
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         options = self.options
         lines = [
@@ -457,6 +477,13 @@ class ContractSession:
                 here.add(key)
                 source = dataclasses.replace(entry.source, path=_display(Path(key), root))
                 files.setdefault(key, []).append(dataclasses.replace(entry, source=source))
+        if self.options.recordings and not files:
+            # A gate pointed at the wrong folder never goes green on nothing.
+            shown = ", ".join(_display(path, root) for path in self.options.recordings)
+            raise pytest.UsageError(
+                f"--contract-recordings {shown}: no recorded responses found "
+                "(.har, VCR .yaml/.yml cassettes, .json, .ndjson/.jsonl): nothing would be checked"
+            )
         nodes = []
         for key, entries in files.items():
             path = Path(key)
@@ -689,18 +716,20 @@ def contract_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
     Requests go to ``--contract-base-url`` with the ``KLAVIYO_API_KEY``, the
     ``revision`` header and JSON:API ``Accept``; a call whose response breaks the
     contract raises ``ContractViolation`` there; a 429 is retried after its
-    ``Retry-After``. Skipped unless ``--contract-live`` is given and the key is set.
+    ``Retry-After``. Skipped without ``--contract-live``; ``--contract-live`` without
+    the key is a usage error at the start of the session.
     """
     session = _session(request.config)
     options = session.options
-    key = os.environ.get(API_KEY_ENV, "")
-    missing = []
     if not options.live:
-        missing.append("--contract-live (or contract_live = true in the ini file)")
-    if not key:
-        missing.append(f"the {API_KEY_ENV} environment variable")
-    if missing:
-        pytest.skip(f"live contract checks need {' and '.join(missing)}")
+        missing = (
+            "" if os.environ.get(API_KEY_ENV) else f" and the {API_KEY_ENV} environment variable"
+        )
+        pytest.skip(
+            "live contract checks need --contract-live (or contract_live = true in the ini "
+            f"file){missing}"
+        )
+    key = os.environ[API_KEY_ENV]  # --contract-live without it is a usage error
     from . import live
 
     checked: Contract = request.getfixturevalue("contract")

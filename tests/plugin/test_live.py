@@ -422,18 +422,24 @@ def test_contract_client_without_the_flag_is_skipped_with_the_reason(
     assert server.requests == []
 
 
-def test_contract_client_without_the_key_is_skipped_with_the_reason(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("how", ["flag", "ini"])
+def test_asking_for_live_checks_without_the_key_is_a_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
+    """A CI whose secret went missing must not go green with every live test skipped."""
     monkeypatch.delenv("KLAVIYO_API_KEY", raising=False)
     pytester.makepyfile(test_live_api=LIVE_TESTS)
+    if how == "ini":
+        pytester.makeini("[pytest]\ncontract_live = true\n")
 
-    result = pytester.runpytest("--contract-live", "-rs")
+    result = pytester.runpytest(*(["--contract-live"] if how == "flag" else []))
 
-    result.assert_outcomes(skipped=5)
-    result.stdout.fnmatch_lines(
-        ["SKIPPED [[]1[]] *:1: live contract checks need the KLAVIYO_API_KEY environment variable"]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    label = "--contract-live" if how == "flag" else "contract_live (ini)"
+    result.stderr.fnmatch_lines(
+        [f"ERROR: {label} asks for live contract checks, but the KLAVIYO_API_KEY *"]
     )
+    assert "passed" not in result.stdout.str()
 
 
 def test_contract_client_with_neither_says_both(

@@ -212,19 +212,29 @@ def test_a_schemas_folder_and_an_openapi_document_are_contracts_too(
     document.stdout.fnmatch_lines(["klaviyo-contract: contract OpenAPI document */klaviyo-*"])
 
 
-def test_a_broken_contract_fails_the_tests_that_use_it_with_the_reason(
-    pytester: pytest.Pytester,
+@pytest.mark.parametrize("recordings", [False, True])
+def test_a_broken_contract_is_one_usage_error_at_the_start(
+    pytester: pytest.Pytester, recordings: bool
 ) -> None:
+    """Not a chained traceback in every recorded item, and not a pass without them."""
     schemas = pytester.mkdir("schemas")
     (schemas / "thing.json").write_text(
         '{"$id": "#/components/schemas/Thing", "$ref": "#/components/schemas/Missing"}'
     )
     pytester.makepyfile("def test_uses_it(contract):\n    pass\n")
+    extra = []
+    if recordings:
+        pytester.makefile(".ndjson", **{"captures/jobs": '{"data": {"type": "x"}}\n' * 3})
+        extra = ["--contract-recordings", "captures"]
 
-    result = pytester.runpytest("--contract-schemas", "schemas")
+    result = pytester.runpytest("--contract-schemas", "schemas", *extra)
 
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*cannot load the contract: *thing.json: $ref*Missing*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR")]
+    assert len(errors) == 1
+    assert "cannot load the contract" in errors[0]
+    assert "thing.json: $ref '#/components/schemas/Missing'" in errors[0]
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
 def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
@@ -314,3 +324,21 @@ def test_paths_in_the_header_are_shown_from_the_rootdir(pytester: pytest.Pyteste
     result = pytester.runpytest("--contract-recordings", str(Path("deep") / "jobs.har"), "--co")
 
     result.stdout.fnmatch_lines(["klaviyo-contract recordings: deep/jobs.har"])
+
+
+@pytest.mark.parametrize("content", ["empty folder", "no recordings"])
+def test_recordings_that_yield_nothing_are_a_usage_error(
+    pytester: pytest.Pytester, content: str
+) -> None:
+    """A gate pointed at the wrong folder fails instead of passing on nothing."""
+    folder = pytester.mkdir("cassettes")
+    if content == "no recordings":
+        (folder / "notes.txt").write_text("no recording here")
+    pytester.makepyfile("def test_other():\n    pass\n")
+
+    result = pytester.runpytest("--contract-recordings", "cassettes")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: --contract-recordings cassettes: no recorded responses found *"]
+    )
