@@ -49,6 +49,7 @@ from .engines import ENGINE_CHOICES
 from .errors import ContractError, ContractViolation, NoSchemaFor
 from .model import Problem, Record, Result
 from .registry import bundled_directory
+from .validation import not_klaviyo
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -782,6 +783,8 @@ def _check(contract: Contract, record: Record, *, strict: bool) -> Result | Prob
     except NoSchemaFor as error:
         if record.exchange is not None and not error.candidates:
             return Problem(record.source, error.reason, "skipped")
+        if not_klaviyo(record, None):
+            return Problem(record.source, f"not a Klaviyo payload: {error.reason}", "skipped")
         candidates = f"; candidates: {', '.join(error.candidates)}" if error.candidates else ""
         return Problem(record.source, error.reason + candidates, "unrouted")
     except ContractError as error:

@@ -1,0 +1,66 @@
+"""What a new user meets first: non-Klaviyo JSON, skipped inputs, options and help.
+
+Issue 13: valid JSON that is no Klaviyo payload is skipped with its reason; the text
+report lists skipped inputs with their reasons; global options work after the
+subcommand; a misspelled option or command gets a suggestion; each command's help
+lists every input kind and shows an example.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import QUEUED_COUPON_JOB
+from klaviyo_contract import cli
+
+COUPON = "CouponCodeCreateJobResponseObjectResource"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), out, err)
+    print(f"$ klaviyo-contract {' '.join(argv)}\n{out.getvalue()}{err.getvalue()}-> {status}")
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def web_project(tmp_path: Path) -> Path:
+    """package.json, tsconfig.json and one conforming capture."""
+    (tmp_path / "package.json").write_text('{"name": "shop", "version": "1.0.0"}')
+    (tmp_path / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}')
+    (tmp_path / "captures").mkdir()
+    (tmp_path / "captures" / "job.json").write_text(json.dumps({"data": QUEUED_COUPON_JOB}))
+    return tmp_path
+
+
+def test_json_that_is_no_klaviyo_payload_is_skipped_with_its_reason(web_project) -> None:
+    status, out, _ = run("validate", str(web_project), "--format", "json")
+    assert status == 0
+    report = json.loads(out)
+    assert report["summary"]["skipped"] == 2
+    assert report["summary"]["unreadable"] == 0
+    reasons = {
+        Path(o["source"]["path"]).name: o["reason"]
+        for o in report["outcomes"]
+        if o["kind"] == "skipped"
+    }
+    assert set(reasons) == {"package.json", "tsconfig.json"}
+    assert all(reason.startswith("not a Klaviyo payload: ") for reason in reasons.values())
+
+
+def test_with_schema_json_that_is_no_klaviyo_payload_is_checked(web_project) -> None:
+    status, out, _ = run("validate", str(web_project / "package.json"), "--schema", COUPON)
+    assert status == 1
+    assert "package.json: " in out
+    assert "0 skipped" in out
+
+
+def test_a_type_that_names_no_schema_is_still_unrouted(tmp_path) -> None:
+    (tmp_path / "profile.json").write_text('{"data": {"type": "profile", "id": "01"}}')
+    status, out, _ = run("validate", str(tmp_path / "profile.json"))
+    assert status == 2
+    assert "1 unreadable" in out
