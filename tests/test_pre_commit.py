@@ -225,4 +225,3 @@ def test_all_files_checks_only_the_captures_and_names_only_the_bad_one(hook_repo
     assert done.returncode == 0
     assert re.search(r"^klaviyo-contract\.+Passed$", done.stdout, re.MULTILINE)
     assert checked(done.stdout) == 2
-
