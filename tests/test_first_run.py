@@ -64,3 +64,52 @@ def test_a_type_that_names_no_schema_is_still_unrouted(tmp_path) -> None:
     status, out, _ = run("validate", str(tmp_path / "profile.json"))
     assert status == 2
     assert "1 unreadable" in out
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_works_before_or_after_the_subcommand(where) -> None:
+    rest = ["validate", "--schemas", "/nonexistent", "x.json"]
+    argv = ["--debug", *rest] if where == "before" else [*rest, "--debug"]
+    status, _, err = run(*argv)
+    assert status == 2
+    assert "Traceback" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggestion"),
+    [
+        (["validate", "x.json", "--strcit"], "--strict"),
+        (["validate", "x.json", "--debgu"], "--debug"),
+        (["validate", "x.json", "--shema", COUPON], "--schema"),
+        (["--strcit", "validate", "x.json"], "--strict"),
+        (["valdate", "x.json"], "validate"),
+        (["validate", "x.json", "--format", "jsno"], "json"),
+        (["conformance", "--cazes", "c/"], "--cases"),
+    ],
+)
+def test_a_misspelling_gets_did_you_mean(argv, suggestion) -> None:
+    status, _, err = run(*argv)
+    assert status == 2
+    assert f"(did you mean {suggestion}?)" in err.splitlines()[-1]
+
+
+def test_an_unknown_option_with_nothing_close_gets_no_suggestion() -> None:
+    status, _, err = run("validate", "x.json", "--zzzzzz")
+    assert status == 2
+    assert err.splitlines()[-1].endswith("unrecognized arguments: --zzzzzz")
+    assert err.startswith("usage: klaviyo-contract validate")
+
+
+@pytest.mark.parametrize("command", ["validate", "generate", "conformance", "diff", "schemas"])
+def test_each_commands_help_has_an_example(command) -> None:
+    status, out, _ = run(command, "--help")
+    assert status == 0
+    assert "examples:" in out
+    assert f"  klaviyo-contract {command} " in out
+    assert "--debug" in out
+
+
+def test_validates_help_lists_every_input_kind() -> None:
+    _, out, _ = run("validate", "--help")
+    for kind in (".json", ".ndjson", ".jsonl", ".har", ".yaml", ".yml", "DIR", "  -  "):
+        assert kind in out
