@@ -113,3 +113,33 @@ def test_validates_help_lists_every_input_kind() -> None:
     _, out, _ = run("validate", "--help")
     for kind in (".json", ".ndjson", ".jsonl", ".har", ".yaml", ".yml", "DIR", "  -  "):
         assert kind in out
+
+
+URI = "https://a.klaviyo.com/api/coupon-code-bulk-create-jobs/01JB7Q3K9ZP6T2X8N4M5R0C1VD/"
+
+
+@pytest.mark.parametrize(
+    ("value", "seen"),
+    [
+        (URI + "\n", '01JB7Q3K9ZP6T2X8N4M5R0C1VD/\\n"'),  # the trailing newline
+        (URI.replace("create-jobs", "create jobs"), "bulk-create jobs/"),  # a space inside
+        ("/api/coupon-code-bulk-create-jobs/01JB9BADBADBADBADBADBADBAD/", '"/api/'),  # relative
+        (URI + "ü", 'VD/ü"'),
+    ],
+)
+def test_a_long_bad_format_value_shows_the_part_around_its_fault(value, seen) -> None:
+    from klaviyo_contract.engines import show_fault
+
+    shown = show_fault(value)
+    assert len(shown) <= 60
+    assert seen in shown
+    assert shown.startswith(('"https://a.klav', '"/api/'))
+
+
+def test_the_report_of_a_uri_with_a_trailing_newline_shows_the_newline(tmp_path) -> None:
+    job = json.loads(json.dumps({"data": QUEUED_COUPON_JOB}))
+    job["data"]["links"] = {"self": URI + "\n"}
+    (tmp_path / "job.json").write_text(json.dumps(job))
+    status, out, _ = run("validate", str(tmp_path / "job.json"))
+    assert status == 1
+    assert 'R0C1VD/\\n" is not an absolute RFC 3986 URI [format]' in out
