@@ -213,7 +213,7 @@ def conformance(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     if cases_dir is None:
         raise UsageError("no conformance corpus here: name one with --cases DIR")
     report_dir = args.report_dir or (
-        Path(cases_dir).parent / "reports" if args.cases is None else Path("reports")
+        corpus.default_report_dir(Path(cases_dir)) if args.cases is None else Path("reports")
     )
     contract = load_contract(_contract_options(args))
     report = corpus.run(contract, corpus.load_cases(cases_dir))
@@ -503,9 +503,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every case of the corpus (JSON-Schema-Test-Suite format) and "
         "write conformance.json, conformance.md and junit.xml.",
     )
-    corpus.add_argument("--cases", metavar="DIR", help="the corpus (default: conformance/)")
     corpus.add_argument(
-        "--report-dir", metavar="DIR", help="where to write the reports (default: reports/)"
+        "--cases",
+        metavar="DIR",
+        help="the corpus (default: the checkout's conformance/, else the one installed)",
+    )
+    corpus.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="where to write the reports (default: the checkout's reports/, else ./reports)",
     )
     _add_contract_options(corpus)
 
