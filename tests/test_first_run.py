@@ -143,3 +143,68 @@ def test_the_report_of_a_uri_with_a_trailing_newline_shows_the_newline(tmp_path)
     status, out, _ = run("validate", str(tmp_path / "job.json"))
     assert status == 1
     assert 'R0C1VD/\\n" is not an absolute RFC 3986 URI [format]' in out
+
+
+def _installed_layout(tmp_path: Path, monkeypatch) -> Path:
+    """A site-packages/klaviyo_contract/ holding the corpus as the wheel ships it."""
+    import shutil
+
+    import klaviyo_contract
+    from conftest import ROOT
+
+    package = tmp_path / "site-packages" / "klaviyo_contract"
+    shutil.copytree(ROOT / "conformance", package / "corpus")
+    (package / "__init__.py").write_text("")
+    monkeypatch.setattr(klaviyo_contract, "__file__", str(package / "__init__.py"))
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    return package
+
+
+def test_outside_a_checkout_the_installed_corpus_is_the_default(tmp_path, monkeypatch) -> None:
+    from klaviyo_contract.conformance import default_cases_dir, default_report_dir
+
+    package = _installed_layout(tmp_path, monkeypatch)
+    found = default_cases_dir()
+    assert found == package / "corpus"
+    assert default_report_dir(found) == Path("reports")
+
+
+def test_conformance_from_an_empty_folder_runs_the_installed_corpus(tmp_path, monkeypatch) -> None:
+    package = _installed_layout(tmp_path, monkeypatch)
+    status, out, _ = run("conformance")
+    assert status == 0
+    assert "(100%)" in out
+    assert sorted(p.name for p in Path("reports").iterdir()) == [
+        "conformance.json",
+        "conformance.md",
+        "junit.xml",
+    ]
+    assert not (package / "reports").exists()
+
+
+def test_in_a_checkout_the_checkouts_corpus_and_reports_are_the_default(monkeypatch) -> None:
+    from conftest import ROOT
+    from klaviyo_contract.conformance import default_cases_dir, default_report_dir
+
+    monkeypatch.chdir(ROOT)
+    found = default_cases_dir()
+    assert found == ROOT / "conformance"
+    assert default_report_dir(found) == ROOT / "reports"
+
+
+def test_the_readmes_first_run_is_what_the_first_run_shows(monkeypatch) -> None:
+    """The output quoted under "Set up" is the real output of its command."""
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "klaviyo-contract validate examples/\n```\n\n```\n"
+    quoted = readme[readme.index(command) + len(command) :].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    status, out, _ = run("validate", "examples/")
+    assert status == 1
+    seconds = re.compile(r"in \d+\.\d\d s$", re.MULTILINE)
+    assert seconds.sub("in S s", out) == seconds.sub("in S s", quoted)
