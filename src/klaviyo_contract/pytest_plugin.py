@@ -532,17 +532,17 @@ class ContractSession:
     def _recording_files(self, session: pytest.Session) -> list[RecordingFile]:
         """A node per file read from the recording paths, in reading order.
 
-        A file met twice (a folder and a file in it, both named) is read once.
+        A file met twice (a folder and a file in it, both named) is read once; a file
+        pytest collected itself (:meth:`pytest_collect_file`) is not read again.
         """
-        from . import inputs
 
         root = self.config.rootpath
         files: dict[str, list[Record | Problem]] = {}
         for path in self.options.recordings:
             here: set[str] = set()
-            for entry in inputs.read(str(path)):
+            for entry in self._read_uncollected(str(path)):
                 key = os.path.abspath(entry.source.path)
-                if (key in files and key not in here) or key in self._collected:
+                if key in files and key not in here:
                     continue
                 here.add(key)
                 source = dataclasses.replace(entry.source, path=_display(Path(key), root))
@@ -556,6 +556,16 @@ class ContractSession:
                 extra["nodeid"] = _display(path, root)
             nodes.append(RecordingFile.from_parent(session, path=path, entries=entries, **extra))
         return nodes
+
+    def _read_uncollected(self, path: str) -> Iterator[Record | Problem]:
+        """``inputs.read(path)`` without the files pytest has collected already."""
+        from . import inputs
+
+        for unit in inputs.units([path]):
+            if isinstance(unit, Problem):
+                yield unit
+            elif os.path.abspath(unit.path) not in self._collected:
+                yield from inputs.read_unit(unit)
 
     def pytest_collect_file(
         self, file_path: Path, parent: pytest.Collector
