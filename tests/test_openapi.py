@@ -16,7 +16,10 @@ CATALOGS = OPENAPI / "klaviyo-catalogs-api-openapi.yml"
 
 def needs_openapi() -> Path:
     if not CATALOGS.is_file():
-        pytest.skip(f"the Klaviyo OpenAPI documents are not at {OPENAPI} (../shared/reference/)")
+        pytest.skip(
+            f"the Klaviyo OpenAPI documents are not at {OPENAPI} "
+            "(set KLAVIYO_CONTRACT_SHARED to the folder holding reference/; see README)"
+        )
     return CATALOGS
 
 

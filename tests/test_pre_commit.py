@@ -80,16 +80,25 @@ def test_the_manifest_is_one_python_hook_running_validate_on_filenames():
         ("captures/jobs.jsonl", True),
         ("captures/session.har", True),
         ("Captures/JOB.JSON", True),
-        ("job.json", True),
-        ("tests/cassettes/jobs.yaml", False),  # YAML is everywhere: opt in with `files`
+        ("api/recordings/2026/job.json", True),
+        ("tests/cassettes/jobs.yaml", True),
+        ("tests/cassettes/jobs.yml", True),
+        ("session.har", True),
+        ("exports/session.HAR", True),
+        ("job.json", False),  # outside a capture folder: opt in with `files`
+        ("package.json", False),
+        ("tsconfig.json", False),
+        ("web/package.json", False),
+        ("config/settings.yaml", False),
         ("notebook.ipynb", False),
         ("captures/notes.txt", False),
         ("captures/job.json.bak", False),
+        ("mycaptures/job.json", False),
         (".vscode/settings.json", False),
         ("captures/.hidden.json", False),
     ],
 )
-def test_the_hook_selects_captures_by_suffix(path, selected):
+def test_the_hook_selects_files_in_capture_folders_and_har_files(path, selected):
     entry = hook()
     matched = re.search(entry["files"], path) and not re.search(entry["exclude"], path)
     assert bool(matched) is selected
@@ -140,9 +149,13 @@ def captures(tmp_path) -> Path:
 
 
 def try_repo(hook_repo: Path, user_repo: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    """``pre-commit try-repo HOOK-REPO klaviyo-contract-validate --files FILES``."""
+    """``pre-commit try-repo HOOK-REPO klaviyo-contract-validate --files FILES``.
+
+    Without FILES, ``--all-files``: the hook's own ``files`` pattern selects.
+    """
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), HOOK_ID]
-    command += ["--verbose", "--color", "never", "--files", *files]
+    command += ["--verbose", "--color", "never"]
+    command += ["--files", *files] if files else ["--all-files"]
     done = subprocess.run(
         command,
         cwd=user_repo,
@@ -179,3 +192,36 @@ def test_the_hook_passes_conforming_captures_and_leaves_other_files_alone(hook_r
     assert done.returncode == 0
     assert re.search(r"^klaviyo-contract\.+Passed$", done.stdout, re.MULTILINE)
     assert checked(done.stdout) == 4
+
+
+@pytest.fixture
+def web_repo(tmp_path) -> Path:
+    """A repository of a web project: package.json, tsconfig.json and two captures."""
+    repo = tmp_path / "web-repo"
+    (repo / "captures").mkdir(parents=True)
+    (repo / "package.json").write_text('{"name": "shop", "version": "1.0.0"}\n')
+    (repo / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}\n')
+    bad = json.loads(json.dumps(QUEUED_COUPON_JOB))
+    bad["attributes"]["status"] = "done"
+    (repo / "captures" / "good.json").write_text(json.dumps({"data": QUEUED_COUPON_JOB}))
+    (repo / "captures" / "bad.json").write_text(json.dumps({"data": bad}))
+    return committed(repo)
+
+
+@needs_git
+def test_all_files_checks_only_the_captures_and_names_only_the_bad_one(hook_repo, web_repo):
+    """package.json and tsconfig.json are never passed; fixing the capture passes."""
+    done = try_repo(hook_repo, web_repo)
+    assert done.returncode == 1
+    assert re.search(r"^klaviyo-contract\.+Failed$", done.stdout, re.MULTILINE)
+    assert "captures/bad.json: 1 violation" in done.stdout
+    for other in ("package.json", "tsconfig.json", "good.json", "unreadable:"):
+        assert other not in done.stdout.replace("0 unreadable", "")
+    assert checked(done.stdout) == 2
+
+    (web_repo / "captures" / "bad.json").write_text(json.dumps({"data": QUEUED_COUPON_JOB}))
+    git("commit", "-q", "-am", "fix the capture", cwd=web_repo)
+    done = try_repo(hook_repo, web_repo)
+    assert done.returncode == 0
+    assert re.search(r"^klaviyo-contract\.+Passed$", done.stdout, re.MULTILINE)
+    assert checked(done.stdout) == 2

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import engines, progress
 from .contract import Contract
@@ -211,7 +211,7 @@ def conformance(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     if cases_dir is None:
         raise UsageError("no conformance corpus here: name one with --cases DIR")
     report_dir = args.report_dir or (
-        Path(cases_dir).parent / "reports" if args.cases is None else Path("reports")
+        corpus.default_report_dir(Path(cases_dir)) if args.cases is None else Path("reports")
     )
     contract = load_contract(_contract_options(args))
     report = corpus.run(contract, corpus.load_cases(cases_dir))
@@ -331,8 +331,107 @@ def _positive(text: str) -> int:
     return value
 
 
+# --------------------------------------------------------------------------- help and errors
+
+#: Every kind of input ``validate`` reads, for its help.
+INPUT_KINDS = """\
+inputs (PATH):
+  FILE.json            one payload, or a JSON array of payloads
+  FILE.ndjson, .jsonl  one payload a line (streamed)
+  FILE.har             a HAR 1.2 recording: each entry's response, routed by its request
+  FILE.yaml, .yml      a VCR.py cassette: each interaction's response
+  DIR                  a folder, walked (hidden files and folders are passed over)
+  -                    standard input (JSON, an array or NDJSON)
+JSON with no JSON:API type (package.json) is skipped as not a Klaviyo payload."""
+
+EXAMPLES = {
+    "validate": """\
+examples:
+  klaviyo-contract validate examples/
+  klaviyo-contract validate captures/ recordings/session.har --format junit -o contract.xml
+  klaviyo-contract validate jobs.ndjson --schema CouponCodeCreateJobResponseObjectResource
+  curl -s ... | klaviyo-contract validate -""",
+    "generate": """\
+examples:
+  klaviyo-contract generate PostCatalogItemCreateJobResponse --count 100 --seed 1 > samples.ndjson
+  klaviyo-contract generate CouponCodeCreateJobResponseObjectResource --invalid --count 5""",
+    "conformance": """\
+examples:
+  klaviyo-contract conformance           # the checkout's corpus, else the bundled one
+  klaviyo-contract conformance --cases conformance/ --report-dir reports/""",
+    "diff": """\
+examples:
+  klaviyo-contract diff old-schemas/ schemas/
+  klaviyo-contract diff old-openapi.yml new-openapi.yml --format json -o drift.json""",
+    "schemas": """\
+examples:
+  klaviyo-contract schemas list
+  klaviyo-contract schemas show CouponCodeCreateJobResponseObjectResource
+  klaviyo-contract schemas check --schemas ../klaviyo-json-schema
+  klaviyo-contract schemas vendor NAME... --from ../klaviyo-json-schema""",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for misspelled options, commands and choices."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + _suggestion(self, message))
+
+
+def _suggestion(parser: argparse.ArgumentParser, message: str) -> str:
+    """`` (did you mean --strict?)`` for the nearest known spelling, else nothing."""
+    import difflib
+    import re
+
+    unknown = re.match(r"unrecognized arguments: (.*)", message)
+    if unknown:
+        known = list(parser._option_string_actions)
+        for token in unknown.group(1).split():
+            if token.startswith("-"):
+                close = difflib.get_close_matches(token.split("=")[0], known, n=1, cutoff=0.6)
+                if close:
+                    return f" (did you mean {close[0]}?)"
+        return ""
+    invalid = re.search(r"invalid choice: '?([^'\s]*)'? \(choose from (.*)\)", message)
+    if invalid:
+        choices = [choice.strip("'\" ") for choice in invalid.group(2).split(",")]
+        close = difflib.get_close_matches(invalid.group(1), choices, n=1, cutoff=0.5)
+        if close:
+            return f" (did you mean {close[0]}?)"
+    return ""
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts too: ``--debug`` before or after the command.
+
+    Their default is SUPPRESS, so a subcommand that is not given one leaves the
+    top-level value alone.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors"
+    )
+    return parent
+
+
+def _command(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand's parser: the global options, and its examples under its help."""
+    epilog = EXAMPLES.get(name)
+    if name == "validate":
+        epilog = f"{INPUT_KINDS}\n\n{epilog}"
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        parents=[_global_options()],
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="klaviyo-contract",
         description="Check Klaviyo API responses against Klaviyo's published JSON Schemas.",
         epilog="Exit status: 0 all conform, 1 a violation, 2 a usage error, "
@@ -342,11 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser(
+    check = _command(
+        commands,
         "validate",
         help="check captured payloads",
         description="Check payloads: .json (one payload, or an array of them), "
-        ".ndjson/.jsonl (one per line), folders (walked) or - (standard input).",
+        ".ndjson/.jsonl (one per line), .har recordings, VCR .yaml/.yml cassettes, "
+        "folders (walked) or - (standard input).",
     )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument(
@@ -379,7 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on the Dask cluster at ADDRESS (tcp://host:8786; needs [dask])",
     )
 
-    make = commands.add_parser(
+    make = _command(
+        commands,
         "generate",
         help="generate payloads as NDJSON",
         description="Generate valid (or, with --invalid, labelled invalid) payloads "
@@ -395,19 +497,27 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--seed", type=int, help="the same seed gives the same output")
     _add_contract_options(make)
 
-    corpus = commands.add_parser(
+    corpus = _command(
+        commands,
         "conformance",
         help="run the conformance corpus and write its reports",
         description="Check every case of the corpus (JSON-Schema-Test-Suite format) and "
         "write conformance.json, conformance.md and junit.xml.",
     )
-    corpus.add_argument("--cases", metavar="DIR", help="the corpus (default: conformance/)")
     corpus.add_argument(
-        "--report-dir", metavar="DIR", help="where to write the reports (default: reports/)"
+        "--cases",
+        metavar="DIR",
+        help="the corpus (default: the checkout's conformance/, else the one installed)",
+    )
+    corpus.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="where to write the reports (default: the checkout's reports/, else ./reports)",
     )
     _add_contract_options(corpus)
 
-    changes = commands.add_parser(
+    changes = _command(
+        commands,
         "diff",
         help="what changed between two schema folders or OpenAPI documents",
         description="Compare OLD and NEW (each a folder of schema files or an OpenAPI "
@@ -418,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("--format", choices=_diff_formats(), default="text")
     changes.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
-    schema_command = commands.add_parser("schemas", help="list, show, check or vendor schemas")
+    schema_command = _command(commands, "schemas", help="list, show, check or vendor schemas")
     schema_command.add_argument("action", choices=("list", "show", "check", "vendor"))
     schema_command.add_argument("names", nargs="*", metavar="NAME")
     schema_command.add_argument(
@@ -436,7 +546,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = build_parser()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = parser.parse_args(argv)
+            args, extra = parser.parse_known_args(argv)
+            if extra:  # reported by the subcommand: its usage, its options to suggest
+                _subcommand(parser, args.command).error(
+                    f"unrecognized arguments: {' '.join(extra)}"
+                )
     except SystemExit as exit_:  # argparse has printed its message
         return OK if exit_.code == 0 else PROBLEM
     try:
@@ -480,6 +594,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except KeyboardInterrupt:
         stderr.write("klaviyo-contract: interrupted\n")
         return 130
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

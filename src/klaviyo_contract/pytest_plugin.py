@@ -11,10 +11,16 @@ httpx only by ``contract_client``, and Hypothesis never.
   ``contract.check(...)`` fails a test with ``ContractViolation`` listing every
   violation; with ``--contract-strict`` its checks are strict unless told otherwise.
 - ``--contract-recordings PATH``: one item per recorded response, with the id
-  ``FILE::METHOD /route/{template}`` (``#n`` numbers repeats of a name within a file),
-  ``FILE::line N`` / ``FILE::[i]`` / ``FILE::FILE-NAME`` for bare payloads, and
-  ``FILE::entries[i]`` for an entry that cannot be read. A response the contract does
-  not cover is skipped with the reason; an unreadable one fails with it.
+  ``FILE::METHOD /route/{template}``, ``FILE::line N`` / ``FILE::[i]`` /
+  ``FILE::FILE-NAME`` for bare payloads, and ``FILE::entries[i]`` for an entry that
+  cannot be read. A name repeated within a file ends with the entry's position, as
+  its location shows it: ``entries[i]`` (HAR), ``interactions[i]`` (cassette) and
+  ``[i]`` (JSON array) count from 0 like JSON indexes, ``line N`` from 1 like editors.
+  Ids can be fed back: recording files are collected through ``pytest_collect_file``
+  when pytest meets them (named in an argument, or in a folder it walks), so
+  ``pytest "cassettes/jobs.yaml::GET /api/x/{id} interactions[3]"`` runs that item
+  alone; the others are added after collection. A response the contract does not
+  cover is skipped with the reason; an unreadable one fails with it.
 - ``contract_client`` (function fixture): an httpx client against
   ``--contract-base-url`` whose every JSON response is checked (see
   :mod:`klaviyo_contract.live`); the call that receives a violating response raises
@@ -356,6 +362,8 @@ class ContractSession:
         #: The node id of the test running now; checks are attributed to it.
         self.node = ""
         self._contract: Contract | None = None
+        #: Recording files pytest collected itself (named as an argument, or walked).
+        self._collected: set[str] = set()
 
     # -- the contract and the key
 
@@ -449,6 +457,8 @@ class ContractSession:
         for item in items:
             if {"contract", "contract_client"} & set(getattr(item, "fixturenames", ())):
                 item.add_marker(MARKER)
+        if self._selects_recordings(session):
+            return  # `pytest FILE::ID`: only what the arguments name
         for file in self._recording_files(session):
             collected = list(file.collect())
             result: list[pytest.Item | pytest.Collector] = list(collected)
@@ -462,22 +472,22 @@ class ContractSession:
     def _recording_files(self, session: pytest.Session) -> list[RecordingFile]:
         """A node per file read from the recording paths, in reading order.
 
-        A file met twice (a folder and a file in it, both named) is read once.
+        A file met twice (a folder and a file in it, both named) is read once; a file
+        pytest collected itself (:meth:`pytest_collect_file`) is not read again.
         """
-        from . import inputs
 
         root = self.config.rootpath
         files: dict[str, list[Record | Problem]] = {}
         for path in self.options.recordings:
             here: set[str] = set()
-            for entry in inputs.read(str(path)):
+            for entry in self._read_uncollected(str(path)):
                 key = os.path.abspath(entry.source.path)
                 if key in files and key not in here:
                     continue
                 here.add(key)
                 source = dataclasses.replace(entry.source, path=_display(Path(key), root))
                 files.setdefault(key, []).append(dataclasses.replace(entry, source=source))
-        if self.options.recordings and not files:
+        if self.options.recordings and not files and not self._collected:
             # A gate pointed at the wrong folder never goes green on nothing.
             shown = ", ".join(_display(path, root) for path in self.options.recordings)
             raise pytest.UsageError(
@@ -493,6 +503,58 @@ class ContractSession:
                 extra["nodeid"] = _display(path, root)
             nodes.append(RecordingFile.from_parent(session, path=path, entries=entries, **extra))
         return nodes
+
+    def _read_uncollected(self, path: str) -> Iterator[Record | Problem]:
+        """``inputs.read(path)`` without the files pytest has collected already."""
+        from . import inputs
+
+        for unit in inputs.units([path]):
+            if isinstance(unit, Problem):
+                yield unit
+            elif os.path.abspath(unit.path) not in self._collected:
+                yield from inputs.read_unit(unit)
+
+    def pytest_collect_file(
+        self, file_path: Path, parent: pytest.Collector
+    ) -> RecordingFile | None:
+        """A recording file pytest meets: named in an argument, or in a folder it walks.
+
+        Collected here rather than added afterwards, its items are found by node id:
+        ``pytest "cassettes/jobs.yaml::GET /api/x/{id} interactions[3]"`` runs that one.
+        """
+        from . import inputs
+
+        key = os.path.abspath(file_path)
+        if file_path.suffix.lower() not in inputs.READERS or not self._is_recording(key):
+            return None
+        self._collected.add(key)
+        shown = _display(Path(key), self.config.rootpath)
+        entries = [
+            dataclasses.replace(entry, source=dataclasses.replace(entry.source, path=shown))
+            for entry in inputs.read(key)
+        ]
+        return RecordingFile.from_parent(parent, path=file_path, entries=entries)
+
+    def _is_recording(self, key: str) -> bool:
+        """Whether a path is a recording path, or a file a walk of one would read."""
+        for recording in self.options.recordings:
+            if key == str(recording):
+                return True
+            inside = (
+                Path(key).relative_to(recording) if Path(key).is_relative_to(recording) else None
+            )
+            if inside is not None and not any(part.startswith(".") for part in inside.parts):
+                return True
+        return False
+
+    def _selects_recordings(self, session: pytest.Session) -> bool:
+        """Whether an argument names a recording file or folder (or a node in one)."""
+        base = self.config.invocation_params.dir
+        for arg in session.config.args:
+            path = arg.partition("[")[0].split("::")[0]
+            if self._is_recording(os.path.abspath(base / path)):
+                return True
+        return False
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -617,8 +679,22 @@ class RecordingFile(pytest.File):
         seen: Counter[str] = Counter()
         for entry, name in zip(self.entries, names, strict=True):
             seen[name] += 1
-            label = f"{name} #{seen[name]}" if name in repeated else name
+            label = f"{name} {_position(entry, seen[name])}" if name in repeated else name
             yield RecordingItem.from_parent(self, name=label, entry=entry)
+
+
+def _position(entry: Record | Problem, repeat: int) -> str:
+    """Where a repeated name's entry is, as its location shows it.
+
+    ``entries[3]`` / ``interactions[3]`` / ``[3]`` count from 0 as JSON indexes do;
+    ``line 12`` counts from 1 as editors do; ``#n`` (from 1) only where neither is known.
+    """
+    source = entry.source
+    if source.entry is not None:
+        return source.entry
+    if source.line is not None:
+        return f"line {source.line}"
+    return f"#{repeat}"
 
 
 def _entry_name(entry: Record | Problem, routes: tuple[Route, ...]) -> str:

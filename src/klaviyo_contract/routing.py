@@ -150,6 +150,15 @@ class Router:
         return candidates
 
 
+def is_jsonapi(payload: Any) -> bool:
+    """Whether a payload names a JSON:API ``type`` (at the top or under ``data``).
+
+    JSON that does not (``package.json``, ``tsconfig.json``) is not a Klaviyo payload
+    at all, rather than one nothing routes.
+    """
+    return _type_of(payload) is not None
+
+
 def _type_of(payload: Any) -> tuple[Place, str] | None:
     if not isinstance(payload, Mapping):
         return None

@@ -59,9 +59,23 @@ def check_record(
         reason = error.explain(hint=hint)
         if record.exchange is not None and not error.candidates:
             return Problem(record.source, reason, "skipped")
+        if not_klaviyo(record, schema):
+            return Problem(record.source, f"not a Klaviyo payload: {error.reason}", "skipped")
         return Problem(record.source, reason, "unrouted")
     except ContractError as error:
         return Problem(record.source, str(error), "unrouted")
+
+
+def not_klaviyo(record: Record, schema: str | None) -> bool:
+    """A bare payload with no JSON:API ``type`` at all, checked with no ``--schema``.
+
+    Valid JSON that is not shaped like a JSON:API document (``package.json``) is
+    skipped, not unrouted: it is no Klaviyo payload. A payload whose ``type`` names
+    no loaded schema, or fits several, still is unrouted (exit 2).
+    """
+    from .routing import is_jsonapi
+
+    return schema is None and record.exchange is None and not is_jsonapi(record.payload)
 
 
 def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool) -> Summary:

@@ -39,7 +39,8 @@ def test_each_recorded_response_is_an_item_and_only_the_violating_one_fails(
             "GetCouponCodeCreateJobResponseCompoundDocument "
             "(GET /api/coupon-code-bulk-create-jobs/* -> 200)",
             '  /data/attributes/status: "done" is not one of *[[]enum[]]',
-            "*FAILED recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #2*",
+            "*FAILED recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id}"
+            " entries[[]2[]]*",
         ]
     )
     assert "Traceback" not in result.stdout.str()
@@ -55,8 +56,8 @@ def test_node_ids_name_the_route_template_and_number_repeats_in_file_order(
     assert result.ret == 0
     assert result.stdout.lines[:3] == [
         "recordings/jobs.har::POST /api/coupon-code-bulk-create-jobs",
-        "recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #1",
-        "recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #2",
+        "recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} entries[1]",
+        "recordings/jobs.har::GET /api/coupon-code-bulk-create-jobs/{job_id} entries[2]",
     ]
 
 
@@ -196,8 +197,8 @@ def test_a_sparse_fieldset_leaves_out_attributes_without_breaking_the_contract(
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines_random(
         [
-            "PASSED sparse.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #1",
-            "FAILED sparse.har::GET /api/coupon-code-bulk-create-jobs/{job_id} #2*",
+            "PASSED sparse.har::GET /api/coupon-code-bulk-create-jobs/{job_id} entries[[]0[]]",
+            "FAILED sparse.har::GET /api/coupon-code-bulk-create-jobs/{job_id} entries[[]1[]]*",
             '  /data/attributes: "created_at" is a required property [[]required[]]',
             '  /data/attributes: "total_count" is a required property [[]required[]]',
         ]

@@ -74,7 +74,7 @@ def captures(tmp_path, monkeypatch):
     """A capture folder holding every kind of finding, named as a user types it.
 
     - ``jobs.ndjson``: line 1 conforms; line 2 breaks three constraints (required,
-      format, enum); line 3 has no JSON:API type (unrouted); line 4 is not JSON.
+      format, enum); line 3 has a type no schema has (unrouted); line 4 is not JSON.
     - ``sub dir/broken.json``: truncated (unreadable); the space must be encoded.
     - ``ok.json``: conforms.
     """
@@ -85,7 +85,7 @@ def captures(tmp_path, monkeypatch):
     del broken["id"]
     broken["attributes"]["status"] = "terminé"
     broken["attributes"]["created_at"] = "2024-03-04 10:11:12"
-    lines = [json.dumps(QUEUED_COUPON_JOB), json.dumps(broken), '{"hello": "world"}', '{"type": x']
+    lines = [json.dumps(QUEUED_COUPON_JOB), json.dumps(broken), '{"type": "profile"}', '{"type": x']
     (folder / "jobs.ndjson").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "sub dir" / "broken.json").write_text('{"data": {"type": "coupon-code-', "utf-8")
     (folder / "ok.json").write_text(json.dumps({"data": QUEUED_COUPON_JOB}), "utf-8")

@@ -61,8 +61,8 @@ def render(summary: Summary, *, color: bool = False) -> str:
     return out.getvalue()
 
 
-def test_only_failing_payloads_and_problems_are_named_in_input_order():
-    """Conforming payloads and skipped inputs get no line of their own."""
+def test_only_failing_payloads_and_problems_are_named_in_input_order_then_skipped_ones():
+    """Conforming payloads get no line of their own; skipped ones follow with their reason."""
     unindented = [line for line in render(SUMMARY).splitlines() if not line.startswith(" ")]
     assert unindented == [
         f"captures/jobs.ndjson:12: 2 violations of {COUPON} "
@@ -70,6 +70,7 @@ def test_only_failing_payloads_and_problems_are_named_in_input_order():
         "captures/broken.json:3:17: Expecting ',' delimiter",
         f"<stdin>:1: 1 violation of {COUPON}",
         "captures/api.har entries[4]: no schema for GET /api/lists/ -> 200",
+        "captures/profiles.yaml: skipped, no contract for this route",
         "3 checked (1 conform, 2 violate), 2 unreadable, 1 skipped in 0.31 s",
     ]
 
@@ -94,10 +95,35 @@ def test_the_last_line_is_always_the_summary_with_every_count():
     )
 
 
-def test_an_all_good_run_prints_only_the_summary():
+def test_an_all_good_run_prints_only_the_skipped_inputs_and_the_summary():
     assert render(Summary(outcomes=(CONFORMING, SKIPPED), seconds=0.02)) == (
+        "captures/profiles.yaml: skipped, no contract for this route\n"
         "1 checked (1 conform, 0 violate), 0 unreadable, 1 skipped in 0.02 s\n"
     )
+
+
+def test_skipped_inputs_are_grouped_by_reason_naming_the_first_few():
+    other = "no contract for GET /api/profiles/ -> 200"
+    skipped = [
+        Problem(Source("api.har", entry=f"entries[{n}]"), other, "skipped") for n in range(5)
+    ]
+    skipped.insert(2, Problem(Source("package.json"), "not a Klaviyo payload: no type", "skipped"))
+    lines = render(Summary(outcomes=tuple(skipped), seconds=0.02)).splitlines()
+    assert lines[:-1] == [
+        "5 skipped, no contract for GET /api/profiles/ -> 200: api.har entries[0], "
+        "api.har entries[1], api.har entries[2] and 2 more",
+        "package.json: skipped, not a Klaviyo payload: no type",
+    ]
+
+
+def test_past_ten_reasons_one_line_counts_the_rest():
+    skipped = tuple(
+        Problem(Source(f"{n}.har"), f"no contract for GET /api/{n}/ -> 200", "skipped")
+        for n in range(13)
+    )
+    lines = render(Summary(outcomes=skipped, seconds=0.02)).splitlines()
+    assert len(lines) == 12
+    assert lines[-2] == "3 more skipped for 3 other reasons (--format json lists them)"
 
 
 def test_without_colour_there_are_no_escape_sequences():

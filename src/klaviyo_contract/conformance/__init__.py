@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..errors import CaseFileError
 from ..reports.conformance import REPORTS, render_json, render_junit, render_markdown, write_reports
-from .cases import Case, Expectation, default_cases_dir, load_cases
+from .cases import Case, Expectation, default_cases_dir, default_report_dir, load_cases
 from .run import CaseOutcome, ConformanceReport, Disagreement, SchemaCounts, agreement, run
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "SchemaCounts",
     "agreement",
     "default_cases_dir",
+    "default_report_dir",
     "load_cases",
     "render_json",
     "render_junit",

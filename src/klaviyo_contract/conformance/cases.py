@@ -64,15 +64,28 @@ class Case:
 
 def default_cases_dir() -> Path | None:
     """The corpus: ``conformance/`` of the project in the working directory, or of the
-    source checkout this module runs from; None when neither has one.
-
-    An installed wheel ships no corpus: outside a checkout the caller needs ``--cases``.
+    source checkout this module runs from, else the one the wheel ships
+    (``klaviyo_contract/corpus/``); None when there is none.
     """
-    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+    from .. import __file__ as package_init
+
+    package = Path(package_init).resolve().parent
+    for root in (Path.cwd(), package.parents[1]):
         folder = root / "conformance"
         if folder.is_dir() and (root / "pyproject.toml").is_file():
             return folder
-    return None
+    installed = package / "corpus"
+    return installed if installed.is_dir() else None
+
+
+def default_report_dir(cases_dir: Path) -> Path:
+    """``reports/`` beside a checkout's ``conformance/``; else ``reports/`` here.
+
+    The installed corpus's folder is never written to.
+    """
+    if cases_dir.name == "conformance" and (cases_dir.parent / "pyproject.toml").is_file():
+        return cases_dir.parent / "reports"
+    return Path("reports")
 
 
 def load_cases(path: str | Path) -> list[Case]:

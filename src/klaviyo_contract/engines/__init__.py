@@ -10,6 +10,7 @@ through :func:`describe`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -92,6 +93,36 @@ def show(value: JSON, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# In a string's JSON text: an escape (a newline is \n), whitespace, a character no
+# URI, date or UUID holds, or one beyond ASCII: where a format's fault usually is.
+_SUSPECT = re.compile(r"\\|\s|[<>{}|^`]|[^\x00-\x7f]")
+
+
+def show_fault(value: JSON, limit: int = 60) -> str:
+    """A value as compact JSON; a long string keeps the part that shows its fault.
+
+    Cut around its first suspect character (an escape such as a trailing ``\\n``,
+    whitespace, a character no URI holds, non-ASCII), else around the middle,
+    keeping the head and the tail: ``"https://a.klaviyo.com/api/…/01JB7Q\\n"``.
+    """
+    text = show(value, limit=len(str(value)) * 6 + 64)
+    if not isinstance(value, str) or len(text) <= limit:
+        return show(value, limit)
+    inner = text[1:-1]
+    found = _SUSPECT.search(inner)
+    keep = limit - 4  # the quotes and up to two ellipses
+    if found is None:
+        head = keep // 2
+        return f'"{inner[:head]}…{inner[len(inner) - (keep - head) :]}"'
+    start = max(0, min(found.start() - keep // 2, len(inner) - keep))
+    if start == 0:
+        return f'"{inner[:keep]}…"'
+    head = keep // 4  # the scheme or the start of the value, then the fault's surroundings
+    start = max(head, min(found.start() - (keep - head) // 2, len(inner) - (keep - head)))
+    end = start + keep - head
+    return f'"{inner[:head]}…{inner[start:end]}{"…" * (end < len(inner))}"'
+
+
 _FORMAT_RULES = {
     "date-time": "an RFC 3339 date-time",
     "date": "an RFC 3339 full-date",
@@ -119,7 +150,7 @@ def describe(keyword: str, expected: Any, instance: JSON, prop: str | None = Non
         return f'"{prop}" is a required property'
     if keyword == "format":
         rule = _FORMAT_RULES.get(expected, f'a "{expected}"')
-        return f"{show(instance)} is not {rule}"
+        return f"{show_fault(instance)} is not {rule}"
     if keyword == "additionalProperties":
         return f'"{prop}" is not a property the schema names (strict mode)'
     if keyword in ("oneOf", "anyOf"):

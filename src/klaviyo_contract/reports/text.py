@@ -28,20 +28,58 @@ RESET = "\x1b[0m"
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
-    """Write the failing payloads, the inputs that could not be checked, the summary.
+#: Skipped inputs named per reason; past it, "and N more".
+SKIPPED_SHOWN = 3
+#: Reasons for skipping listed; past it, one line counts the rest.
+SKIP_REASONS_SHOWN = 10
 
-    Payloads that conform are not listed, nor are skipped inputs: they have no
-    contract, the summary counts them and the json format gives their reasons.
+
+def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
+    """Write the failing payloads, the inputs that could not be checked, the skipped
+    inputs with their reasons, the summary.
+
+    Payloads that conform are not listed. Skipped inputs (no contract, not a Klaviyo
+    payload) come after the failures, one line per reason naming the first few
+    inputs; the json format lists each.
     """
     paint = _Paint(options.color)
+    skipped: dict[str, list[Problem]] = {}
     for outcome in summary.outcomes:
         if isinstance(outcome, Result):
             if not outcome.valid:
                 _write_result(outcome, out, paint)
         elif outcome.kind != "skipped":
             _write_problem(outcome, out, paint)
+        else:
+            reason = outcome.reason.removeprefix("skipped: ")
+            skipped.setdefault(reason, []).append(outcome)
+    _write_skipped(skipped, out, paint)
     out.write(paint(summary_line(summary), _summary_style(summary)) + "\n")
+
+
+def _write_skipped(by_reason: dict[str, list[Problem]], out: TextIO, paint: _Paint) -> None:
+    """``2 skipped, not a Klaviyo payload: ...: package.json, tsconfig.json``."""
+    for reason, problems in list(by_reason.items())[:SKIP_REASONS_SHOWN]:
+        shown = ", ".join(printable(str(p.source)) for p in problems[:SKIPPED_SHOWN])
+        if len(problems) > SKIPPED_SHOWN:
+            shown += f" and {len(problems) - SKIPPED_SHOWN} more"
+        text = printable(" ".join(reason.split()))
+        line = (
+            f"{shown}: skipped, {text}"
+            if len(problems) == 1
+            else (f"{len(problems)} skipped, {text}: {shown}")
+        )
+        out.write(paint(line, DIM) + "\n")
+    rest = list(by_reason.values())[SKIP_REASONS_SHOWN:]
+    if rest:
+        count = sum(len(problems) for problems in rest)
+        out.write(
+            paint(
+                f"{count} more skipped for {len(rest)} other reasons (--format json lists them)",
+                DIM,
+            )
+            + "\n"
+        )
 
 
 def summary_line(summary: Summary) -> str:
