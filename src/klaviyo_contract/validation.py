@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import ContractError, NoSchemaFor
+from .errors import ContractError, NoSchemaFor, PayloadTooDeep
 from .inputs import Unit, read_ndjson_unit, read_unit
 from .model import Exchange, Outcome, Problem, Record, Source, Summary, Tally, Violation
 
@@ -73,6 +73,8 @@ def check_record(contract: Contract, record: Record, schema: str | None, strict:
         return contract.validate(
             record.payload, schema, strict=strict, source=record.source, exchange=record.exchange
         )
+    except PayloadTooDeep as error:  # issue 12: nested past what any engine can follow
+        return Problem(record.source, str(error), "unreadable")
     except NoSchemaFor as error:
         if record.exchange is not None and not error.candidates:
             return Problem(record.source, str(error), "skipped")
@@ -106,7 +108,11 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
             record = Record(Source(unit.path, number), payload)
             tally.add(check_record(contract, record, schema, strict))
             continue
-        violations = check(payload)
+        try:
+            violations = check(payload)
+        except PayloadTooDeep as error:  # issue 12: an unreadable input, the rest go on
+            tally.add(Problem(Source(unit.path, number), str(error), "unreadable"))
+            continue
         if not violations:
             conforming += 1
             continue

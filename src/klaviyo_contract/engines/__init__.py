@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
+from .. import dialect
+
 if TYPE_CHECKING:
     from ..model import JSON, Violation
     from ..registry import SchemaSet
@@ -82,12 +84,55 @@ def show(value: JSON, limit: int = 60) -> str:
     """A value as compact JSON, cut to ``limit`` characters."""
     try:
         text = orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a non-JSON value
+    except orjson.JSONEncodeError:  # beyond 64 bits or 255 levels, a surrogate, non-JSON
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError):
             text = repr(value)
+        except RecursionError:  # nested past what json (and repr) can walk
+            text = "[…]" if isinstance(value, list) else "{…}" if isinstance(value, dict) else "…"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: At most this many tokens of a deep value's pointer are shown.
+_POINTER_TOKENS = 8
+
+
+def nesting(payload: Any) -> tuple[int, str]:
+    """How many levels of arrays and objects ``payload`` nests, and where.
+
+    Walks without recursion, so it answers for any depth. The place is the JSON
+    Pointer of the deepest value, without the run of array positions it ends in
+    (``/attributes/total_count`` for an array nested there), cut to a few tokens.
+    """
+    # Each container met: (its parent's index, its key or position); the deepest so far.
+    nodes: list[tuple[int, str | int]] = [(-1, "")]
+    stack: list[tuple[Any, int, int]] = [(payload, 0, 0)]
+    best_depth, best_node = 0, 0
+    while stack:
+        value, depth, node = stack.pop()
+        if isinstance(value, dict):
+            items: Any = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        depth += 1
+        if depth > best_depth:
+            best_depth, best_node = depth, node
+        for key, child in items:
+            if isinstance(child, (dict, list)):
+                nodes.append((node, key))
+                stack.append((child, depth, len(nodes) - 1))
+    tokens: list[str | int] = []
+    while best_node > 0:
+        best_node, token = nodes[best_node]
+        tokens.append(token)
+    tokens.reverse()
+    while tokens and isinstance(tokens[-1], int):
+        tokens.pop()
+    more = "/…" if len(tokens) > _POINTER_TOKENS else ""
+    return best_depth, dialect.pointer(tokens[:_POINTER_TOKENS]) + more
 
 
 _FORMAT_RULES = {
