@@ -120,10 +120,10 @@ def nesting(payload: Any) -> tuple[int, str]:
         depth += 1
         if depth > best_depth:
             best_depth, best_node = depth, node
-        for key, child in items:
-            if isinstance(child, (dict, list)):
-                nodes.append((node, key))
-                stack.append((child, depth, len(nodes) - 1))
+        children = [(key, child) for key, child in items if isinstance(child, (dict, list))]
+        for key, child in reversed(children):  # popped in document order: ties go first
+            nodes.append((node, key))
+            stack.append((child, depth, len(nodes) - 1))
     tokens: list[str | int] = []
     while best_node > 0:
         best_node, token = nodes[best_node]
