@@ -145,6 +145,7 @@ def test_show_words_values_too_deep_for_json() -> None:
     assert show(nested(5000)) == "[…]"
     assert show({"a": nested(5000)}) == "{…}"
     assert show(nested(300)).startswith("[[[[")
+    assert [show(float(v)) for v in ("nan", "inf", "-inf")] == ["NaN", "Infinity", "-Infinity"]
 
 
 # The command line: every input still reported, one line for the one too deep.

@@ -10,6 +10,7 @@ through :func:`describe`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -82,6 +83,8 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
 
 def show(value: JSON, limit: int = 60) -> str:
     """A value as compact JSON, cut to ``limit`` characters."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     try:
         text = orjson.dumps(value).decode()
     except orjson.JSONEncodeError:  # beyond 64 bits or 255 levels, a surrogate, non-JSON
