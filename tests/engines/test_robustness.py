@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import ENGINES, QUEUED_COUPON_JOB
-from klaviyo_contract import Contract, cli
+from klaviyo_contract import Contract, ContractError, PayloadTooDeep, cli
 from klaviyo_contract.engines import nesting, show
-from klaviyo_contract.errors import ContractError, PayloadTooDeep
 
 COUPON = "CouponCodeCreateJobResponseObjectResource"
 CONTRACTS = {engine: Contract.default(engine=engine) for engine in ENGINES}
