@@ -107,6 +107,17 @@ def test_times_need_an_offset_and_honour_leap_seconds(value: str, valid: bool) -
         ("http://\u0192\u00f8\u00f8.com/", False),  # non-ASCII needs percent-encoding (that is IRI)
         ("http://example.com/%zz", False),  # a bad percent-encoding
         ("bar,baz:foo", False),  # a comma in the scheme
+        ("https://a.klaviyo.com/api/x/\n", False),  # issue 12: the final line feed too
+        ("https://[::ffff:01.2.3.4]/", False),  # issue 12: dec-octet has no leading zero
+        ("https://[::ffff:1.2.3.4]/", True),
+        ("http://087.10.0.1/", True),  # outside brackets it is a reg-name
+        ("http://[v1.x]/", True),
+        ("http://[V1.x]/", True),  # ABNF literals are case-insensitive (RFC 5234 2.3)
+        ("http://[fe80::1%25eth0]/", False),  # a zone is RFC 6874's, not RFC 3986's
+        ("http://[1:2:3:4:5:6:7::]/", True),
+        ("http://[1::2::3]/", False),
+        ("http://a:99999/", True),  # port = *DIGIT
+        ("a:", True),  # path-empty
     ],
 )
 def test_uris_are_absolute_rfc_3986(value: str, valid: bool) -> None:
@@ -127,6 +138,21 @@ def test_uris_are_absolute_rfc_3986(value: str, valid: bool) -> None:
         ("te..st@example.com", False),
         ("joe.bloggs@[127.0.0.300]", False),
         ("user1@oceania.org, user2@oceania.org", False),
+        # RFC 5321 4.5.3.1.1: a local-part has at most 64 octets, quotes included.
+        ("a" * 64 + "@example.com", True),
+        ("a" * 65 + "@example.com", False),
+        ('"' + "a" * 62 + '"@example.com', True),
+        ('"' + "a" * 63 + '"@example.com', False),
+        # RFC 5321 4.5.3.1.2: a domain has at most 255 octets on the wire, 253 as text.
+        ("a@" + ".".join(["b" * 62] * 5)[:253], True),
+        ("a@" + ".".join(["b" * 62] * 5)[:254], False),
+        ("a@" + "b" * 64 + ".com", False),  # a label has at most 63
+        ("a@[IPv6:fe80::1%eth0]", False),  # no zone in an address literal
+        ("a@[IPv6:::ffff:01.2.3.4]", False),
+        ("a@[001.2.3.4]", False),  # read with RFC 3986's dec-octet (docs/dialect.md)
+        ("a@[IPV6:::1]", True),
+        ("a@[tag:content]", False),  # no General-address-literal tag is registered
+        ("a@example.com\n", False),
     ],
 )
 def test_emails_are_rfc_5321_mailboxes(value: str, valid: bool) -> None:

@@ -218,6 +218,7 @@ class Contract:
         Raises:
             UnknownSchema: ``name`` is not in the contract.
             NoSchemaFor: ``name`` is omitted and nothing picks one.
+            PayloadTooDeep: the payload nests deeper than any engine can follow.
         """
         if name is None:
             name = self.route(payload, exchange)

@@ -153,3 +153,26 @@ class OutputError(ContractError):
 
     def __str__(self) -> str:
         return f"cannot write {self.path}: {self.reason}"
+
+
+class PayloadTooDeep(ContractError, ValueError):
+    """A payload nested deeper than any engine can follow (Python's recursion limit).
+
+    The driver reports it as an unreadable input, with its source, and goes on.
+
+    Attributes:
+        depth: how many levels of arrays and objects the payload nests.
+        pointer: the JSON Pointer of where its deepest nesting is (``/attributes/total_count``).
+    """
+
+    def __init__(self, depth: int, pointer: str) -> None:
+        super().__init__(depth, pointer)
+        self.depth = depth
+        self.pointer = pointer
+
+    def __str__(self) -> str:
+        return (
+            f"nested too deep to check ({self.depth} levels at {self.pointer or '/'}): "
+            "past Python's recursion limit no engine can follow it; "
+            "flatten that value or check it apart"
+        )

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .errors import ContractError, NoSchemaFor
+from .errors import ContractError, NoSchemaFor, PayloadTooDeep
 from .inputs import Unit, read_ndjson_unit, read_unit
 from .model import Outcome, Problem, Record, Source, Summary, Tally
 from .results import shape
@@ -55,6 +55,8 @@ def check_record(
         return contract.validate(
             record.payload, schema, strict=strict, source=record.source, exchange=record.exchange
         )
+    except PayloadTooDeep as error:  # nested past what any engine can follow
+        return Problem(record.source, str(error), "unreadable")
     except NoSchemaFor as error:
         reason = error.explain(hint=hint)
         if record.exchange is not None and not error.candidates:
@@ -103,7 +105,11 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
             record = Record(Source(unit.path, number), payload)
             tally.add(check_record(contract, record, schema, strict))
             continue
-        violations = check(payload)
+        try:
+            violations = check(payload)
+        except PayloadTooDeep as error:  # an unreadable input; the rest go on
+            tally.add(Problem(Source(unit.path, number), str(error), "unreadable"))
+            continue
         if not violations:
             conforming += 1
             continue

@@ -49,6 +49,15 @@ EDGE_CASES = {
         "http://[2001:db8::7]/c",
         "https://a.klaviyo.com/api/x/?page[cursor]=y",
         "http://e.com/?q=%2G",
+        # issue 12: rfc3986-validator's "$" let a final line feed through, and its
+        # IPv4 octet admitted leading zeros inside an IPv6 literal.
+        "https://a.klaviyo.com/api/x/\n",
+        "https://[::ffff:01.2.3.4]/",
+        "https://[::ffff:1.2.3.4]/",
+        "http://[V1.x]/",  # ABNF literals are case-insensitive: "V" is IPvFuture's "v"
+        "http://[fe80::1%25eth0]/",  # a zone is RFC 6874's, not RFC 3986's
+        "a:",
+        "x:\u2028",
     ],
     "email": [
         "a@b.c",
@@ -59,6 +68,17 @@ EDGE_CASES = {
         "a@[127.0.0.300]",
         ".a@e.com",
         "2962",
+        # issue 12: RFC 5321 4.5.3.1 size limits, local-part 64 octets, domain 253.
+        "a" * 64 + "@e.com",
+        "a" * 65 + "@e.com",
+        '"' + "a" * 62 + '"@e.com',
+        '"' + "a" * 63 + '"@e.com',
+        "a@" + ".".join(["b" * 62] * 4)[:253],
+        "a@" + ".".join(["b" * 62] * 4)[:254],
+        "a@[IPv6:fe80::1%eth0]",
+        "a@[IPv6:::ffff:01.2.3.4]",
+        "a@[001.2.3.4]",
+        "a@e.com\n",
     ],
     "uuid": [
         "2EB8AA08-AA98-11EA-B4AA-73B441D16380",
@@ -78,20 +98,30 @@ def test_jsonschema_rs_built_in_formats_follow_the_dialect_s_rfc_rules(
 
 
 _ALPHABETS = {
-    "date-time": "0123456789-:TtZz.+ ",
-    "date": "0123456789-",
-    "time": "0123456789:.Zz+-",
-    "uri": "abhtps:/?#[]@!$&'()*+,;=%-._~0129AF \u00e9<>\\{}|^`\"",
-    "email": 'ab.c@[]:"\\ -+1IPv6x',
-    "uuid": "0123456789abcdefABCDEFG-",
+    "date-time": "0123456789-:TtZz.+ \n\u09ea",
+    "date": "0123456789-\n",
+    "time": "0123456789:.Zz+-\n",
+    "uri": "abhtps:/?#[]@!$&'()*+,;=%-._~0129AFvV \u00e9<>\\{}|^`\"\n\r\x00",
+    "email": 'ab.c@[]:"\\ -+1IPv6x\n%0',
+    "uuid": "0123456789abcdefABCDEFG-\n",
+}
+#: Pieces each grammar is made of, so fuzzed strings reach its deeper branches.
+_TOKENS = {
+    "date-time": ["1998-12-31", "T", "23:59:60", "Z", "+00:00", "-08:00", ".1", "\n", "t"],
+    "date": ["2024", "-", "02", "29", "0000", "1900", "13", "00", "31"],
+    "time": ["23", ":", "59", "60", "Z", "+00:00", "-23:30", "+01:30", ".5", "24"],
+    "uri": ["http://", "[", "]", "::", ":", "ffff", "1.2.3.4", "01", "256", "v1.", "%41", "@"],
+    "email": ["a" * 30, "b" * 63, ".", "@", "[", "]", "IPv6:", "::", "1.2.3.4", "01", '"'],
+    "uuid": ["2eb8aa08", "-", "aa98", "11ea", "b4aa", "73b441d16380", "\n", "G"],
 }
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_the_built_in_formats_agree_on_fuzzed_strings(fmt: str) -> None:
     validator = _builtin(fmt)
+    pieces = st.lists(st.sampled_from(_TOKENS[fmt]), max_size=12).map("".join)
 
-    @given(st.text(alphabet=_ALPHABETS[fmt], max_size=30))
+    @given(st.one_of(st.text(alphabet=_ALPHABETS[fmt], max_size=30), pieces))
     def agree(value: str) -> None:
         assert validator.is_valid(value) is FORMATS[fmt](value), value
 

@@ -10,11 +10,14 @@ through :func:`describe`.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
+
+from .. import pointers
 
 if TYPE_CHECKING:
     from ..model import JSON, Violation
@@ -83,13 +86,17 @@ def create(name: str, schema_set: SchemaSet) -> Engine:
 
 def show(value: JSON, limit: int = 60) -> str:
     """A value as compact JSON, cut to ``limit`` characters."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     try:
         text = orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a non-JSON value
+    except orjson.JSONEncodeError:  # beyond 64 bits or 255 levels, a surrogate, non-JSON
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError):
             text = repr(value)
+        except RecursionError:  # nested past what json (and repr) can walk
+            text = "[…]" if isinstance(value, list) else "{…}" if isinstance(value, dict) else "…"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -121,6 +128,47 @@ def show_fault(value: JSON, limit: int = 60) -> str:
     start = max(head, min(found.start() - (keep - head) // 2, len(inner) - (keep - head)))
     end = start + keep - head
     return f'"{inner[:head]}…{inner[start:end]}{"…" * (end < len(inner))}"'
+
+
+#: At most this many tokens of a deep value's pointer are shown.
+_POINTER_TOKENS = 8
+
+
+def nesting(payload: Any) -> tuple[int, str]:
+    """How many levels of arrays and objects ``payload`` nests, and where.
+
+    Walks without recursion, so it answers for any depth. The place is the JSON
+    Pointer of the deepest value, without the run of array positions it ends in
+    (``/attributes/total_count`` for an array nested there), cut to a few tokens.
+    """
+    # Each container met: (its parent's index, its key or position); the deepest so far.
+    nodes: list[tuple[int, str | int]] = [(-1, "")]
+    stack: list[tuple[Any, int, int]] = [(payload, 0, 0)]
+    best_depth, best_node = 0, 0
+    while stack:
+        value, depth, node = stack.pop()
+        if isinstance(value, dict):
+            items: Any = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        depth += 1
+        if depth > best_depth:
+            best_depth, best_node = depth, node
+        children = [(key, child) for key, child in items if isinstance(child, (dict, list))]
+        for key, child in reversed(children):  # popped in document order: ties go first
+            nodes.append((node, key))
+            stack.append((child, depth, len(nodes) - 1))
+    tokens: list[str | int] = []
+    while best_node > 0:
+        best_node, token = nodes[best_node]
+        tokens.append(token)
+    tokens.reverse()
+    while tokens and isinstance(tokens[-1], int):
+        tokens.pop()
+    more = "/…" if len(tokens) > _POINTER_TOKENS else ""
+    return best_depth, pointers.pointer(tokens[:_POINTER_TOKENS]) + more
 
 
 _FORMAT_RULES = {

@@ -4,6 +4,12 @@ The whole set is registered once as one document (:func:`bundle.document`); each
 schema's validator is compiled on first use. Payloads that conform cost one
 ``is_valid`` call; failing ones are explained by the same engine (``iter_errors``),
 their keyword locations mapped back to the published files.
+
+jsonschema-rs cannot read every payload Python can hold: it raises ValueError on an
+instance nested 256 levels or more at a failing spot ("Recursion limit reached"), on
+a string with a lone surrogate (UnicodeEncodeError) and on non-JSON values. Such a
+payload is checked by the reference engine instead, created on first need, so the
+answer is the same and the fast path stays in Rust.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import jsonschema_rs
 from .. import bundle, pointers
 from ..model import Violation
 from ..registry import BASE_URI, uri
-from . import Check, describe
+from . import Check, Engine, describe
 
 if TYPE_CHECKING:
     from ..registry import SchemaSet
@@ -24,9 +30,10 @@ if TYPE_CHECKING:
 
 #: Formats whose jsonschema-rs built-in check departs from the dialect's RFC rule, with
 #: the rule to use instead. None today: the built-ins agree with
-#: :data:`~klaviyo_contract.formats.FORMATS` on every edge case of the tests and on
-#: fuzzed strings (tests/engines/test_agreement.py), and run in Rust, not through a
-#: Python call per string.
+#: :data:`~klaviyo_contract.formats.FORMATS` on the official JSON-Schema-Test-Suite's
+#: format cases, our RFC edge cases and fuzzed strings (tests/engines/test_agreement.py),
+#: and run in Rust, not through a Python call per string (a Python ``uri`` check here
+#: would cost every payload of the bundled contract).
 COMPILED_FORMATS: dict[str, Callable[[str], bool]] = {}
 
 
@@ -41,6 +48,15 @@ class CompiledEngine:
         self._checks: dict[tuple[str, bool], Check] = {}
         #: Keyword location in the rewritten set -> (published location, keyword value).
         self._rules: dict[str, tuple[str, Any]] = {}
+        self._fallback: Engine | None = None
+
+    def _reference(self, name: str, strict: bool) -> Check:
+        """The reference engine's check, for payloads jsonschema-rs cannot read."""
+        if self._fallback is None:
+            from .reference import ReferenceEngine
+
+            self._fallback = ReferenceEngine(self.schema_set)
+        return self._fallback.compile(name, strict=strict)
 
     def _registry(self, strict: bool) -> jsonschema_rs.Registry:
         registry = self._registries.get(strict)
@@ -63,18 +79,23 @@ class CompiledEngine:
                 validate_formats=True,
                 ignore_unknown_formats=True,
             )
-            check = self._checks[key] = self._make_check(name, validator)
+            check = self._checks[key] = self._make_check(name, validator, strict)
         return check
 
-    def _make_check(self, name: str, validator: Any) -> Check:
+    def _make_check(self, name: str, validator: Any, strict: bool) -> Check:
         is_valid = validator.is_valid
         iter_errors = validator.iter_errors
         explain = self._violations
+        reference = self._reference
 
         def check(payload: Any) -> tuple[Violation, ...]:
-            if is_valid(payload):
-                return ()
-            return tuple(v for error in iter_errors(payload) for v in explain(name, error))
+            try:
+                if is_valid(payload):
+                    return ()
+                errors = list(iter_errors(payload))
+            except ValueError:  # too deep, a lone surrogate, a non-JSON value
+                return reference(name, strict)(payload)
+            return tuple(v for error in errors for v in explain(name, error))
 
         return check
 

@@ -5,6 +5,10 @@ lets ``null`` past every keyword that would otherwise reject it, ``oneOf`` passe
 value that fits at least one branch, formats are asserted
 with :data:`~klaviyo_contract.formats.FORMATS`, and strict mode adds unnamed
 properties as violations.
+
+It reads any parsed payload (lone surrogates, numbers of any size included) except
+one nested past Python's recursion limit (about 1,000 levels at a failing spot):
+that raises :class:`~klaviyo_contract.errors.PayloadTooDeep`, never RecursionError.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import attrs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from .. import dialect, pointers
+from ..errors import PayloadTooDeep
 from ..formats import FORMATS
 from ..model import Violation
 from ..registry import uri
-from . import Check, describe
+from . import Check, describe, nesting
 
 if TYPE_CHECKING:
     from ..registry import SchemaSet
@@ -136,7 +141,12 @@ class ReferenceEngine:
         convert = self._violation
 
         def check(payload: Any) -> tuple[Violation, ...]:
-            return tuple(convert(name, error) for error in iter_errors(payload))
+            try:
+                return tuple(convert(name, error) for error in iter_errors(payload))
+            except RecursionError:
+                # python-jsonschema (and repr) recurse once a level or more: past
+                # Python's recursion limit the payload cannot be walked at all.
+                raise PayloadTooDeep(*nesting(payload)) from None
 
         return check
 
