@@ -15,6 +15,7 @@ What counts as an item, and why, is in ``docs/coverage.md``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -232,6 +233,7 @@ class Plan:
         #: pointer of a oneOf/anyOf branch -> its shape test.
         self.fits: dict[str, Fits] = {}
         self._recursive: dict[str, bool] = {}
+        self._small: dict[str, bool] = {}
         for name in schema_set.names():
             self.roots[name] = self._slot()
         for name in schema_set.names():
@@ -374,6 +376,18 @@ class Plan:
         if isinstance(fmt, str):
             self._location(pointer, owner).format = fmt
 
+    def small(self, name: str) -> bool:
+        """Whether schema ``name`` is small enough to inline into the walkers that use
+        it (an enum, a links object): inlining large ones multiplies the generated code
+        by every place they are used, and a catalogue's documents use many."""
+        found = self._small.get(name)
+        if found is None:
+            nodes = dialect.subschemas(self.schema_set.schemas[name])
+            found = self._small[name] = (
+                sum(1 for _ in itertools.islice(nodes, INLINE_NODES + 1)) <= INLINE_NODES
+            )
+        return found
+
     def recursive(self, name: str) -> bool:
         """Whether schema ``name`` refers back to itself (directly or through others)."""
         found = self._recursive.get(name)
@@ -498,8 +512,10 @@ def _lengths(schema: Mapping[str, Any]) -> list[str]:
     return lengths
 
 
-#: Refs are inlined into the walker of the schema that uses them, this deep at most.
+#: Refs are inlined into the walker of the schema that uses them, this deep at most,
+#: when their target has at most INLINE_NODES schema objects; others are called.
 INLINE_DEPTH: Final = 8
+INLINE_NODES: Final = 16
 
 
 class _Walkers(dict[str, Walk]):
@@ -603,7 +619,12 @@ class _Generator:
         location = plan.locations.get(pointer)
         ref = schema.get("$ref")
         if isinstance(ref, str) and (target := dialect.ref_name(ref)) is not None:
-            if target in stack or len(stack) >= INLINE_DEPTH or plan.recursive(target):
+            if (
+                target in stack
+                or len(stack) >= INLINE_DEPTH
+                or plan.recursive(target)
+                or not plan.small(target)
+            ):
                 lines.append(f"W[{target!r}]({x}, c, h, {at})")
             else:
                 target_schema = plan.schema_set.schemas[target]
