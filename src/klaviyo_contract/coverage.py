@@ -649,6 +649,16 @@ class _Generator:
                     f"    for {key}, {value} in {x}.items():",
                     *_indent(inner, 2),
                 ]
+        elif "allOf" in schema:  # properties named by the branches: checked here, once
+            named = plan.unnamed_check(schema, inherited)
+            if named:
+                key = self.fresh("key")
+                lines += [
+                    f"if type({x}) is dict:",
+                    f"    for {key} in {x}:",
+                    f"        if {key} not in {self.const(named, 'named')}:",
+                    f'            h.append((("unnamed", {pointer!r}, {key}), ({at}, {key})))',
+                ]
         if location is not None and location.enum:
             lines += self.enum(location, pointer, x, at)
         for keyword, slots in location.branches if location is not None else ():
