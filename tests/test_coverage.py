@@ -246,3 +246,30 @@ def test_statuses_count_under_their_documented_status_or_as_undocumented() -> No
 def test_an_unknown_schema_name_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         Coverage.of(THINGS).add({}, "Nothing")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CouponCodeCreateJobResponseObjectResource",
+        "PostCatalogItemCreateJobResponse",
+        "ClientError",
+    ],
+)
+def test_generated_payloads_count_without_error_and_valid_ones_show_no_null_or_enum_drift(
+    name: str,
+) -> None:
+    """Drift of null or of an enum value is always a violation too: a valid payload has
+    none; an invalid one (each breaking one labelled constraint) is still counted."""
+    from klaviyo_contract.generation import examples
+
+    contract = Contract.default()
+    valid, invalid = Coverage.of(contract), Coverage.of(contract)
+    for payload in examples(contract.payloads(name), count=25, seed=7):
+        assert contract.validate(payload, name).valid
+        valid.add(payload, name)
+    for broken in examples(contract.invalid_payloads(name), count=25, seed=7):
+        invalid.add(broken.payload, name)
+    drift = valid.to_dict()["drift"]
+    assert drift["null_not_nullable"] == drift["outside_enum"] == []
+    assert valid.payloads == invalid.payloads == 25
