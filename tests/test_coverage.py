@@ -273,3 +273,21 @@ def test_generated_payloads_count_without_error_and_valid_ones_show_no_null_or_e
     drift = valid.to_dict()["drift"]
     assert drift["null_not_nullable"] == drift["outside_enum"] == []
     assert valid.payloads == invalid.payloads == 25
+
+
+def test_a_schema_nested_deeper_than_python_nests_blocks_is_still_walked() -> None:
+    """Generated code past a depth calls a function of its own: no IndentationError."""
+    schema: dict[str, Any] = {"type": "string", "enum": ["a"]}
+    payload: Any = "b"
+    for level in range(60):
+        if level % 2:
+            schema = {"type": "array", "items": schema}
+            payload = [payload]
+        else:
+            schema = {"type": "object", "properties": {"k": schema}}
+            payload = {"k": payload}
+    contract = Contract(SchemaSet({"Deep": schema}, {"Deep": "Deep"}))
+    model = _counted(contract, payload, name="Deep")
+    (entry,) = model["drift"]["outside_enum"]
+    assert entry["examples"][0]["instance_path"] == "/0/k" * 30
+    assert entry["location"] == "#/components/schemas/Deep" + "/items/properties/k" * 30

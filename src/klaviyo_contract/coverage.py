@@ -516,6 +516,9 @@ def _lengths(schema: Mapping[str, Any]) -> list[str]:
 #: when their target has at most INLINE_NODES schema objects; others are called.
 INLINE_DEPTH: Final = 8
 INLINE_NODES: Final = 16
+#: Payload levels one generated function goes down before it calls another: Python
+#: allows 20 nested loop blocks and 100 indentation levels in one function.
+NEST_LIMIT: Final = 12
 
 
 class _Walkers(dict[str, Walk]):
@@ -563,11 +566,18 @@ class _Generator:
 
     def walker(self, name: str) -> Walk:
         schema = self.plan.schema_set.schemas[name]
-        body = self.node(schema, _SCHEMAS + name, "v", "at", frozenset(), (name,))
-        source = "def walk(v, c, h, at):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-        code = compile(source, f"<coverage walker of {name}>", "exec")
+        return self.function(schema, _SCHEMAS + name, frozenset(), (name,))
+
+    def function(
+        self, schema: Any, pointer: str, inherited: frozenset[str] | None, stack: tuple[str, ...]
+    ) -> Walk:
+        """The compiled walker of one schema node: its value ``v``, at path ``at``."""
+        body = self.node(schema, pointer, "v", "at", inherited, stack)
+        name = self.fresh("walk")
+        lines = "".join(f"    {line}\n" for line in body or ["pass"])
+        code = compile(f"def {name}(v, c, h, at):\n{lines}", f"<walker of {pointer}>", "exec")
         exec(code, self.names)
-        walk: Walk = self.names["walk"]
+        walk: Walk = self.names.pop(name)
         return walk
 
     def node(  # noqa: PLR0917 - one recursion threads the place through
@@ -580,6 +590,9 @@ class _Generator:
         stack: tuple[str, ...],
     ) -> list[str]:
         """Lines counting value ``x`` at ``pointer``."""
+        if at.count("(") >= NEST_LIMIT:  # deep: a function of its own keeps blocks few
+            function = self.function(schema, pointer, inherited, stack)
+            return [f"{self.const(function, 'deeper')}({x}, c, h, {at})"]
         on_null = self.on_null(schema, pointer, x, at)
         steps = self.steps(schema, pointer, x, at, inherited, stack, on_null is not None)
         if on_null is None:
