@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from klaviyo_contract import Contract, inputs
+from klaviyo_contract import Contract, cli, inputs
 from klaviyo_contract.coverage import Coverage
 from klaviyo_contract.model import Record
 from klaviyo_contract.reports.coverage import COVERAGE_WRITERS, write
@@ -102,10 +102,12 @@ def _chromium(*options: str, page: Path, profile: Path) -> subprocess.CompletedP
 def test_the_html_report_renders_in_headless_chromium_without_network_or_errors(
     model, tmp_path: Path
 ) -> None:
-    """The rendered DOM holds the headline and both tables, the sorting script ran
-    (it makes each header focusable), and the console stayed silent."""
-    page = tmp_path / "coverage.html"
-    page.write_text(_written(model, "html"), encoding="utf-8")
+    """``coverage examples/ --format html -o cov.html``: the rendered DOM holds the
+    headline and both tables, the sorting script ran (it makes each header
+    focusable), and the console stayed silent."""
+    page = tmp_path / "cov.html"
+    argv = ["coverage", str(ROOT / "examples"), "--format", "html", "-o", str(page)]
+    assert cli.run(argv, io.StringIO(), io.StringIO()) == 1  # one example violates
     run = _chromium("--dump-dom", page=page, profile=tmp_path / "profile")
     assert run.returncode == 0, run.stderr[-2000:]
     dom = run.stdout
