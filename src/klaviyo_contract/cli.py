@@ -291,6 +291,76 @@ def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return OK
 
 
+def _coverage_formats() -> tuple[str, ...]:
+    from .reports.coverage import COVERAGE_WRITERS
+
+    return tuple(COVERAGE_WRITERS)
+
+
+def _percentage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {text!r}")
+    return value
+
+
+def coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """What of the contract the payloads exercised, and their drift; the exit status of
+    ``validate`` over the same payloads, or 1 below ``--min-coverage``."""
+    import time
+
+    from .coverage import Coverage
+    from .inputs import read_all
+    from .model import Problem, Result, Tally
+    from .reports.coverage import write as write_coverage
+    from .reports.files import write_atomically
+    from .validation import check_record
+
+    start = time.perf_counter()
+    contract = load_contract(_contract_options(args))
+    counter = Coverage.of(contract)
+    tally = Tally()
+    for record in read_all(args.paths):
+        if isinstance(record, Problem):
+            tally.add(record)
+            continue
+        outcome = check_record(contract, record, None, False)
+        tally.add(outcome)
+        if isinstance(outcome, Result):
+            counter.add(
+                record.payload, outcome.schema, source=record.source, exchange=record.exchange
+            )
+    summary = tally.summary(seconds=time.perf_counter() - start, engine=contract.engine.name)
+    model = counter.to_dict()
+    for problem in summary.problems:
+        if problem.kind != "skipped":
+            stderr.write(f"{problem.source}: {problem.reason}\n")
+    if args.output is None:
+        write_coverage(model, args.format, stdout)
+    else:
+        write_atomically(args.output, lambda out: write_coverage(model, args.format, out))
+    headline, counts = model["headline"], summary.counts
+    stderr.write(
+        f"coverage {headline['percent']:.1f}% ({headline['exercised']}/{headline['items']} "
+        f"items); {counts['checked']} checked, {counts['violate']} violate, "
+        f"{counts['unreadable']} unreadable"
+        + (f": report written to {args.output}" if args.output is not None else "")
+        + "\n"
+    )
+    status = summary.exit_status
+    minimum = args.min_coverage
+    if minimum is not None and headline["exercised"] * 100 < minimum * headline["items"]:
+        stderr.write(
+            f"klaviyo-contract: coverage {headline['percent']:.1f}% is below "
+            f"--min-coverage {minimum:g}\n"
+        )
+        status = max(status, VIOLATION)
+    return status
+
+
 def _version() -> str:
     from . import __version__
 
@@ -538,6 +608,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", metavar="DIR", help="vendor: the destination (default: the bundled schemas/)"
     )
     _add_contract_options(schema_command)
+
+    measure = commands.add_parser(
+        "coverage",
+        help="what of the contract the payloads exercised, and their drift",
+        description="Check payloads as validate does, and report per route the documented "
+        "statuses seen and unseen, per schema location each property, null, enum value "
+        "and branch seen or never seen, and drift: what the payloads hold that the "
+        "contract does not name. See docs/coverage.md.",
+        epilog="Exit status: as validate (0 all conform, 1 a violation, 2 an unreadable "
+        "input), or 1 when coverage is below --min-coverage.",
+    )
+    measure.add_argument("paths", nargs="+", metavar="PATH")
+    _add_contract_options(measure)
+    measure.add_argument("--format", choices=_coverage_formats(), default="text")
+    measure.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    measure.add_argument(
+        "--min-coverage",
+        type=_percentage,
+        metavar="PCT",
+        help="exit 1 when the share of coverage items exercised is below PCT",
+    )
     return parser
 
 
@@ -583,6 +674,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return conformance(args, stdout, stderr)
         if args.command == "diff":
             return diff(args, stdout, stderr)
+        if args.command == "coverage":
+            return coverage(args, stdout, stderr)
         return schemas(args, stdout, stderr)
     except (ContractError, OSError) as error:
         if args.debug:

@@ -1,0 +1,103 @@
+"""Coverage report writers: one per format, each over the model of
+:meth:`klaviyo_contract.coverage.Coverage.to_dict`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+__all__ = ["COVERAGE_WRITERS", "CoverageWriter", "write"]
+
+#: The rows a text or Markdown table shows before "... and N more".
+ROWS = 25
+
+
+class CoverageWriter(Protocol):
+    """Writes a coverage model to a text stream in one format."""
+
+    def __call__(self, model: Mapping[str, Any], out: TextIO) -> None: ...
+
+
+class _Writers(Mapping[str, CoverageWriter]):
+    """Format name -> the ``write`` of its module, imported when first looked up."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, fmt: str) -> CoverageWriter:
+        module = importlib.import_module(f"{__name__}.{self._modules[fmt]}")
+        writer: CoverageWriter = module.write
+        return writer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+#: Format name -> writer; the CLI's ``coverage --format`` choices come from this table.
+COVERAGE_WRITERS: Mapping[str, CoverageWriter] = _Writers(
+    {"text": "text", "json": "json_", "markdown": "markdown", "html": "html"}
+)
+
+
+def write(model: Mapping[str, Any], fmt: str, out: TextIO) -> None:
+    """Write a coverage model to ``out`` in format ``fmt``.
+
+    Raises:
+        ValueError: ``fmt`` names no format.
+    """
+    try:
+        writer = COVERAGE_WRITERS[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown coverage format {fmt!r}; choose from {', '.join(COVERAGE_WRITERS)}"
+        ) from None
+    writer(model, out)
+
+
+def worst_first(rows: list[Mapping[str, Any]], *keys: str) -> list[Mapping[str, Any]]:
+    """Rows by coverage, lowest first; ties by ``keys`` (stable and readable)."""
+    return sorted(rows, key=lambda row: (row["percent"], *(str(row[key]) for key in keys)))
+
+
+def route_name(route: Mapping[str, Any]) -> str:
+    return f"{route['method']} {route['path']}"
+
+
+def drift_rows(model: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every drift entry as (what, entry), in the model's order."""
+    rows = []
+    for section, label in (
+        ("unnamed_properties", "unnamed property"),
+        ("outside_enum", "value outside the enum"),
+        ("null_not_nullable", "null where not nullable"),
+    ):
+        rows += [(label, entry) for entry in model["drift"][section]]
+    return rows
+
+
+def drift_detail(label: str, entry: Mapping[str, Any]) -> str:
+    """``unnamed property "links"``, ``value outside the enum "done"``, or the label."""
+    if "others" in entry:
+        return f"{label}: {entry['others']} more"
+    if "property" in entry:
+        return f"{label} {entry['property']!r}"
+    if "value" in entry:
+        return f"{label} {entry['value']}"
+    return label
+
+
+def where(example: Mapping[str, Any]) -> str:
+    """``file:line entry /instance/path`` of a drift example."""
+    text = example["file"] or "<payload>"
+    if example["line"] is not None:
+        text += f":{example['line']}"
+    if example["entry"]:
+        text += f" {example['entry']}"
+    return f"{text} {example['instance_path'] or '/'}"
