@@ -47,6 +47,9 @@ class ValidateOptions:
     jobs: int = 1
     scheduler: str | None = None
     allow_empty: bool = False
+    #: ``validate --coverage FILE``: also write the coverage report there.
+    coverage: str | None = None
+    min_coverage: float | None = None
 
 
 def _report_formats() -> tuple[str, ...]:
@@ -80,27 +83,37 @@ def wants_color(stream: TextIO) -> bool:
         return False
 
 
-def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
+def _check(options: ValidateOptions, stderr: TextIO, *, coverage: bool) -> tuple[Contract, Summary]:
+    """Load the contract and check every payload: here (``--jobs``) or on Dask."""
     from .parallel import check_paths
-    from .reports import ReportOptions, write
-    from .reports.files import write_atomically
 
     contract = load_contract(options.contract)
     if options.schema is not None:
         contract.schema(options.schema)  # an unknown name is a usage error, up front
     if options.scheduler is not None:
-        summary = _on_dask(contract, options)
-    else:
-        live = progress.Progress(stderr)
-        summary = check_paths(
-            contract,
-            options.paths,
-            schema=options.schema,
-            strict=options.strict,
-            jobs=options.jobs,
-            done=lambda part: live.add(_inputs(part)),
-        )
-        live.close()
+        return contract, _on_dask(contract, options, coverage=coverage)
+    live = progress.Progress(stderr)
+    summary = check_paths(
+        contract,
+        options.paths,
+        schema=options.schema,
+        strict=options.strict,
+        jobs=options.jobs,
+        coverage=coverage,
+        done=lambda part: live.add(_inputs(part)),
+    )
+    live.close()
+    return contract, summary
+
+
+def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
+    from .reports import ReportOptions, write
+    from .reports.files import write_atomically
+
+    contract, summary = _check(options, stderr, coverage=options.coverage is not None)
+    coverage_status = OK
+    if options.coverage is not None:
+        coverage_status = _write_coverage(contract, summary, options, options.coverage, stderr)
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout),
         tool_version=_version(),
@@ -123,7 +136,61 @@ def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
             f"{counts['checked']} checked, {counts['violate']} violate, "
             f"{counts['unreadable']} unreadable: report written to {options.output}\n"
         )
-    return summary.exit_status
+    return max(summary.exit_status, coverage_status)
+
+
+def coverage(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
+    """What of the contract the payloads exercised, and their drift: the coverage
+    report on stdout (or ``-o``), ``validate``'s exit status over the same payloads,
+    or 1 below ``--min-coverage``."""
+    contract, summary = _check(options, stderr, coverage=True)
+    for problem in summary.problems:
+        if problem.kind != "skipped":
+            stderr.write(f"{problem.source}: {problem.reason}\n")
+    if summary.empty and not options.allow_empty:
+        stderr.write(f"klaviyo-contract: error: {_nothing_checked(summary, options.paths)}\n")
+        return PROBLEM
+    status = _write_coverage(contract, summary, options, options.output or stdout, stderr)
+    return max(summary.exit_status, status)
+
+
+def _write_coverage(
+    contract: Contract,
+    summary: Summary,
+    options: ValidateOptions,
+    target: str | TextIO,
+    stderr: TextIO,
+) -> int:
+    """Write the coverage report of ``summary`` to a file (its format from ``--format``
+    for ``coverage``, else from the file's suffix) or a stream; 1 below
+    ``--min-coverage``, else 0."""
+    from .coverage import Coverage
+    from .reports.coverage import format_for
+    from .reports.coverage import write as write_coverage
+    from .reports.files import write_atomically
+
+    model = (summary.coverage or Coverage.of(contract)).to_dict()
+    headline, counts = model["headline"], summary.counts
+    written = ""
+    if isinstance(target, str):
+        fmt = options.format if options.coverage is None else format_for(target)
+        write_atomically(target, lambda out: write_coverage(model, fmt, out))
+        written = f": coverage report written to {target}"
+    else:
+        write_coverage(model, options.format, target)
+    stderr.write(
+        f"coverage {headline['percent']:.1f}% ({headline['exercised']}/{headline['items']} "
+        f"items); {counts['checked']} checked, {counts['violate']} violate, "
+        f"{counts['unreadable']} unreadable{written}\n"
+    )
+    minimum = options.min_coverage
+    if minimum is not None and headline["exercised"] * 100 < minimum * headline["items"]:
+        stderr.write(
+            f"klaviyo-contract: coverage {headline['percent']:.1f}% is below "
+            f"--min-coverage {minimum:g}\n"
+        )
+        return VIOLATION
+    return OK
 
 
 @dataclass(frozen=True)
@@ -183,7 +250,7 @@ def _nothing_checked(summary: Summary, paths: Sequence[str]) -> str:
     return f"no payloads found in {shown}: nothing was checked{why}; --allow-empty accepts that"
 
 
-def _on_dask(contract: Contract, options: ValidateOptions) -> Summary:
+def _on_dask(contract: Contract, options: ValidateOptions, *, coverage: bool) -> Summary:
     try:
         from distributed import Client
     except ImportError:
@@ -198,7 +265,12 @@ def _on_dask(contract: Contract, options: ValidateOptions) -> Summary:
         ) from None
     with client:
         return check_bag(
-            contract, options.paths, schema=options.schema, strict=options.strict, scheduler=client
+            contract,
+            options.paths,
+            schema=options.schema,
+            strict=options.strict,
+            coverage=coverage,
+            scheduler=client,
         )
 
 
@@ -307,60 +379,6 @@ def _percentage(text: str) -> float:
     return value
 
 
-def coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """What of the contract the payloads exercised, and their drift; the exit status of
-    ``validate`` over the same payloads, or 1 below ``--min-coverage``."""
-    import time
-
-    from .coverage import Coverage
-    from .inputs import read_all
-    from .model import Problem, Result, Tally
-    from .reports.coverage import write as write_coverage
-    from .reports.files import write_atomically
-    from .validation import check_record
-
-    start = time.perf_counter()
-    contract = load_contract(_contract_options(args))
-    counter = Coverage.of(contract)
-    tally = Tally()
-    for record in read_all(args.paths):
-        if isinstance(record, Problem):
-            tally.add(record)
-            continue
-        outcome = check_record(contract, record, None, False)
-        tally.add(outcome)
-        if isinstance(outcome, Result):
-            counter.add(
-                record.payload, outcome.schema, source=record.source, exchange=record.exchange
-            )
-    summary = tally.summary(seconds=time.perf_counter() - start, engine=contract.engine.name)
-    model = counter.to_dict()
-    for problem in summary.problems:
-        if problem.kind != "skipped":
-            stderr.write(f"{problem.source}: {problem.reason}\n")
-    if args.output is None:
-        write_coverage(model, args.format, stdout)
-    else:
-        write_atomically(args.output, lambda out: write_coverage(model, args.format, out))
-    headline, counts = model["headline"], summary.counts
-    stderr.write(
-        f"coverage {headline['percent']:.1f}% ({headline['exercised']}/{headline['items']} "
-        f"items); {counts['checked']} checked, {counts['violate']} violate, "
-        f"{counts['unreadable']} unreadable"
-        + (f": report written to {args.output}" if args.output is not None else "")
-        + "\n"
-    )
-    status = summary.exit_status
-    minimum = args.min_coverage
-    if minimum is not None and headline["exercised"] * 100 < minimum * headline["items"]:
-        stderr.write(
-            f"klaviyo-contract: coverage {headline['percent']:.1f}% is below "
-            f"--min-coverage {minimum:g}\n"
-        )
-        status = max(status, VIOLATION)
-    return status
-
-
 def _version() -> str:
     from . import __version__
 
@@ -421,6 +439,12 @@ examples:
   klaviyo-contract validate captures/ recordings/session.har --format junit -o contract.xml
   klaviyo-contract validate jobs.ndjson --schema CouponCodeCreateJobResponseObjectResource
   curl -s ... | klaviyo-contract validate -""",
+    "coverage": """\
+examples:
+  klaviyo-contract coverage examples/
+  klaviyo-contract coverage captures/ recordings/ --format html -o coverage.html
+  klaviyo-contract coverage captures/ --format markdown --min-coverage 60 >> "$GITHUB_STEP_SUMMARY"
+  klaviyo-contract validate captures/ --coverage coverage.json   # the gate, coverage beside""",
     "generate": """\
 examples:
   klaviyo-contract generate PostCatalogItemCreateJobResponse --count 100 --seed 1 > samples.ndjson
@@ -488,7 +512,7 @@ def _global_options() -> argparse.ArgumentParser:
 def _command(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
     """A subcommand's parser: the global options, and its examples under its help."""
     epilog = EXAMPLES.get(name)
-    if name == "validate":
+    if name in ("validate", "coverage"):
         epilog = f"{INPUT_KINDS}\n\n{epilog}"
     parser: argparse.ArgumentParser = commands.add_parser(
         name,
@@ -519,35 +543,13 @@ def build_parser() -> argparse.ArgumentParser:
         ".ndjson/.jsonl (one per line), .har recordings, VCR .yaml/.yml cassettes, "
         "folders (walked) or - (standard input).",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument(
-        "--schema",
-        metavar="NAME",
-        help="check every payload against NAME (default: picked by route or JSON:API type)",
-    )
-    _add_contract_options(check)
+    _add_checking_options(check)
     check.add_argument("--format", choices=_report_formats(), default="text")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     check.add_argument(
-        "--strict", action="store_true", help="also report properties the schema does not name"
-    )
-    check.add_argument(
-        "--jobs",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="worker processes (default: the CPUs available)",
-    )
-    check.add_argument(
-        "--allow-empty",
-        action="store_true",
-        help="exit 0 when the inputs hold no payload at all (default: status 2, "
-        "so a gate pointed at the wrong folder never goes green)",
-    )
-    check.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on the Dask cluster at ADDRESS (tcp://host:8786; needs [dask])",
+        "--coverage",
+        metavar="FILE",
+        help="also write the coverage report to FILE (.json, .html, .md, else text)",
     )
 
     make = _command(
@@ -609,27 +611,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_contract_options(schema_command)
 
-    measure = commands.add_parser(
+    measure = _command(
+        commands,
         "coverage",
         help="what of the contract the payloads exercised, and their drift",
         description="Check payloads as validate does, and report per route the documented "
         "statuses seen and unseen, per schema location each property, null, enum value "
         "and branch seen or never seen, and drift: what the payloads hold that the "
-        "contract does not name. See docs/coverage.md.",
-        epilog="Exit status: as validate (0 all conform, 1 a violation, 2 an unreadable "
-        "input), or 1 when coverage is below --min-coverage.",
+        "contract does not name. See docs/coverage.md. Exit status: as validate, or 1 "
+        "when coverage is below --min-coverage.",
     )
-    measure.add_argument("paths", nargs="+", metavar="PATH")
-    _add_contract_options(measure)
+    _add_checking_options(measure)
     measure.add_argument("--format", choices=_coverage_formats(), default="text")
     measure.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    measure.add_argument(
+    return parser
+
+
+def _add_checking_options(parser: argparse.ArgumentParser) -> None:
+    """What ``validate`` and ``coverage`` share: the inputs, the contract, how to check."""
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="check every payload against NAME (default: picked by route or JSON:API type)",
+    )
+    _add_contract_options(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="also report properties the schema does not name"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the CPUs available)",
+    )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when the inputs hold no payload at all (default: status 2, "
+        "so a gate pointed at the wrong folder never goes green)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (tcp://host:8786; needs [dask])",
+    )
+    parser.add_argument(
         "--min-coverage",
         type=_percentage,
         metavar="PCT",
-        help="exit 1 when the share of coverage items exercised is below PCT",
+        help="exit 1 when the share of coverage items exercised is below PCT "
+        "(with validate: needs --coverage FILE)",
     )
-    return parser
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -645,7 +679,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exit_:  # argparse has printed its message
         return OK if exit_.code == 0 else PROBLEM
     try:
-        if args.command == "validate":
+        if args.command in ("validate", "coverage"):
             options = ValidateOptions(
                 paths=tuple(args.paths),
                 contract=_contract_options(args),
@@ -656,7 +690,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 jobs=args.jobs or available_cpus(),
                 scheduler=args.scheduler,
                 allow_empty=args.allow_empty,
+                coverage=getattr(args, "coverage", None),
+                min_coverage=args.min_coverage,
             )
+            if args.command == "coverage":
+                return coverage(options, stdout, stderr)
+            if options.min_coverage is not None and options.coverage is None:
+                raise UsageError("validate --min-coverage PCT needs --coverage FILE")
             return validate(options, stdout, stderr)
         if args.command == "generate":
             return generate(
@@ -674,8 +714,6 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return conformance(args, stdout, stderr)
         if args.command == "diff":
             return diff(args, stdout, stderr)
-        if args.command == "coverage":
-            return coverage(args, stdout, stderr)
         return schemas(args, stdout, stderr)
     except (ContractError, OSError) as error:
         if args.debug:

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from .dialect import Schema
     from .engines import Check
 
-#: Called with every Result that :meth:`Contract.validate` makes (the pytest plugin's
-#: log of checks, for one).
-Observer = Callable[[Result], None]
+#: Called with every payload :meth:`Contract.validate` checks and the Result it made
+#: (the pytest plugin keeps its log of checks and its coverage this way).
+Observer = Callable[[Any, Result], None]
 
 
 class Contract:
@@ -35,7 +35,7 @@ class Contract:
         engine: ``auto``, ``compiled`` or ``reference``.
         routes: (method, path template, status) -> schema, for recorded exchanges.
         strict: the default of :meth:`validate`'s ``strict``.
-        observer: called with every Result :meth:`validate` makes.
+        observer: called with every payload :meth:`validate` checks, and its Result.
     """
 
     def __init__(
@@ -227,7 +227,7 @@ class Contract:
             payload, name, violations, fields=fields, source=source, exchange=exchange
         )
         if self.observer is not None:
-            self.observer(result)
+            self.observer(payload, result)
         return result
 
     def check(self, payload: Any, name: str | None = None, **options: Any) -> Result:

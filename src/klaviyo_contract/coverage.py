@@ -14,10 +14,12 @@ What counts as an item, and why, is in ``docs/coverage.md``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -252,8 +254,11 @@ class Plan:
 
     @classmethod
     def of(cls, contract: Contract) -> Plan:
-        """The plan of a contract's schemas and routes."""
-        return cls(contract.schema_set, contract.routes)
+        """The plan of a contract's schemas and routes, compiled once per contract."""
+        plan = _BY_CONTRACT.get(contract)
+        if plan is None:
+            plan = _BY_CONTRACT[contract] = cls(contract.schema_set, contract.routes)
+        return plan
 
     # -- compiling ------------------------------------------------------------------
 
@@ -933,7 +938,10 @@ class Coverage:
         if exchange is not None:
             self._count_exchange(exchange)
         hits: list[Any] = []
-        walk(payload, counts, hits, None)
+        # A recursive schema followed past Python's limit stops the walk there (the
+        # engines report such a payload as too deep); what was walked stays counted.
+        with contextlib.suppress(RecursionError):
+            walk(payload, counts, hits, None)
         if hits:
             self._count_drift(hits, source)
 
@@ -1197,6 +1205,8 @@ def _location_dict(location: Location, counts: list[int]) -> dict[str, Any]:
 
 #: Plans rebuilt when unpickling, by fingerprint: parts of one run share one plan.
 _PLANS: dict[str, Plan] = {}
+#: The plan of each live contract (the driver counts a unit at a time).
+_BY_CONTRACT: weakref.WeakKeyDictionary[Contract, Plan] = weakref.WeakKeyDictionary()
 
 
 def _restore(schema_set: SchemaSet, routes: tuple[Route, ...], state: dict[str, Any]) -> Coverage:

@@ -38,8 +38,10 @@ def plan(paths: Iterable[str]) -> list[Unit | Problem]:
     return found
 
 
-def _check(unit: Unit, contract: Contract, schema: str | None, strict: bool) -> Summary:
-    return check_unit(contract, unit, schema, strict)
+def _check(
+    unit: Unit, contract: Contract, schema: str | None, strict: bool, coverage: bool
+) -> Summary:
+    return check_unit(contract, unit, schema, strict, coverage=coverage)
 
 
 def check_bag(
@@ -48,6 +50,7 @@ def check_bag(
     *,
     schema: str | None = None,
     strict: bool = False,
+    coverage: bool = False,
     scheduler: Any = None,
 ) -> Summary:
     """Check every payload under ``paths`` on Dask; the summary a local run gives.
@@ -57,6 +60,7 @@ def check_bag(
         paths: local files and folders, and fsspec URLs the workers can open.
         schema: check every payload against this schema instead of routing.
         strict: report properties the schemas do not name.
+        coverage: also count what the payloads exercised (``Summary.coverage``).
         scheduler: what ``dask.compute`` takes as ``scheduler``: a
             ``distributed.Client``, or None for the current default.
     """
@@ -70,7 +74,7 @@ def check_bag(
     if work:
         shared = dask.delayed(contract, pure=True)
         bag = dask.bag.from_sequence(work, npartitions=len(work))
-        checked = bag.map(_check, shared, schema, strict)
+        checked = bag.map(_check, shared, schema, strict, coverage)
         (results,) = dask.compute(checked, scheduler=scheduler)
         parts_by_unit = iter(results)
     for item in found:

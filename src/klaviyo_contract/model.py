@@ -8,7 +8,10 @@ import operator
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from .coverage import Coverage
 
 #: A parsed JSON value (what ``json.loads`` returns).
 JSON = Any
@@ -192,6 +195,8 @@ class Summary:
     counts: Mapping[str, int] = field(default_factory=dict)
     #: Conforming payloads per file that ``outcomes`` does not list.
     conforming: Mapping[str, int] = field(default_factory=dict)
+    #: What of the contract the checked payloads exercised, when the run counted it.
+    coverage: Coverage | None = None
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -204,10 +209,13 @@ class Summary:
             object.__setattr__(self, "counts", counts)
 
     @classmethod
-    def collect(cls, outcomes: Iterable[Outcome], *, engine: str = "") -> Summary:
-        """Consume ``outcomes``, keeping what reports list and counting the rest."""
+    def collect(
+        cls, outcomes: Iterable[Outcome], *, engine: str = "", coverage: Coverage | None = None
+    ) -> Summary:
+        """Consume ``outcomes``, keeping what reports list and counting the rest
+        (``coverage``, when given, is counted as they are made and kept with them)."""
         start = time.perf_counter()
-        tally = Tally()
+        tally = Tally(coverage)
         for outcome in outcomes:
             tally.add(outcome)
         return tally.summary(seconds=time.perf_counter() - start, engine=engine)
@@ -215,7 +223,7 @@ class Summary:
     @classmethod
     def merge(cls, parts: Iterable[Summary], *, seconds: float, engine: str = "") -> Summary:
         """One summary of several, in order: as if their outcomes had been collected
-        together (``--jobs`` merges its workers' parts this way)."""
+        together (``--jobs`` merges its workers' parts this way), coverage included."""
         parts = iter(parts)
         first, second = next(parts, None), next(parts, None)
         if first is not None and second is None:  # one file: its outcomes stay where they are
@@ -269,14 +277,15 @@ class Tally:
     """A :class:`Summary` in the making: outcomes added in order, counted, and kept
     (spilling to disk past a bound) unless they are conforming results."""
 
-    __slots__ = ("conforming", "counts", "kept")
+    __slots__ = ("conforming", "counts", "coverage", "kept")
 
-    def __init__(self) -> None:
+    def __init__(self, coverage: Coverage | None = None) -> None:
         from .spool import Spool
 
         self.kept: Spool[Outcome] = Spool()
         self.counts = dict.fromkeys(COUNTS, 0)
         self.conforming: dict[str, int] = {}
+        self.coverage = coverage
 
     def add(self, outcome: Outcome) -> None:
         if _count(self.counts, outcome):
@@ -299,6 +308,11 @@ class Tally:
             self.counts[key] += part.counts[key]
         for path, number in part.conforming.items():
             self.conforming[path] = self.conforming.get(path, 0) + number
+        if part.coverage is not None:  # parts are consumed: the first one's is added to
+            if self.coverage is None:
+                self.coverage = part.coverage
+            else:
+                self.coverage.merge(part.coverage)
 
     def summary(self, *, seconds: float, engine: str) -> Summary:
         return Summary(
@@ -307,6 +321,7 @@ class Tally:
             engine=engine,
             counts=self.counts,
             conforming=self.conforming,
+            coverage=self.coverage,
         )
 
 

@@ -28,7 +28,8 @@ CHUNK_BYTES = 8 * 2**20
 #: Less input than this is checked in this process: starting workers costs more.
 PARALLEL_MIN_BYTES = 4 * 2**20
 
-_worker: tuple[Contract, str | None, bool] | None = None
+#: In a worker process: the contract and (schema, strict, coverage) of the run.
+_worker: tuple[Contract, str | None, bool, bool] | None = None
 
 
 def available_cpus() -> int:
@@ -39,14 +40,15 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start_worker(contract: Contract, schema: str | None, strict: bool) -> None:
+def _start_worker(contract: Contract, schema: str | None, strict: bool, coverage: bool) -> None:
     global _worker  # noqa: PLW0603 - one contract per worker process, built once
-    _worker = (contract, schema, strict)
+    _worker = (contract, schema, strict, coverage)
 
 
 def _check_in_worker(unit: Unit) -> Summary:
     assert _worker is not None, "worker not started"
-    return check_unit(_worker[0], unit, _worker[1], _worker[2])
+    contract, schema, strict, coverage = _worker
+    return check_unit(contract, unit, schema, strict, coverage=coverage)
 
 
 def check_paths(
@@ -56,11 +58,14 @@ def check_paths(
     schema: str | None = None,
     strict: bool = False,
     jobs: int = 1,
+    coverage: bool = False,
     done: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """Check every payload under ``paths`` with ``jobs`` processes; one merged summary.
 
     Args:
+        coverage: also count what the payloads exercised (``Summary.coverage``); the
+            parts merge to the counts one process gives.
         done: called with each unit's part as it is merged (for progress).
     """
     start = time.perf_counter()
@@ -71,19 +76,22 @@ def check_paths(
         else:
             found.append(item)
     summary = Summary.merge(
-        _parts(contract, found, schema=schema, strict=strict, jobs=jobs, done=done),
+        _parts(contract, found, (schema, strict, coverage), jobs=jobs, done=done),
         seconds=0.0,
         engine=contract.engine.name,
     )
     return dataclasses.replace(summary, seconds=time.perf_counter() - start)
 
 
+#: How each unit is checked: (schema, strict, coverage), as :func:`check_unit` takes them.
+Settings = tuple[str | None, bool, bool]
+
+
 def _parts(
     contract: Contract,
     found: list[Unit | Problem],
+    settings: Settings,
     *,
-    schema: str | None,
-    strict: bool,
     jobs: int,
     done: Callable[[Summary], None] | None,
 ) -> Iterator[Summary]:
@@ -91,14 +99,14 @@ def _parts(
     remote = [item for item in found if isinstance(item, Unit) and item.path != "-"]
     if jobs <= 1 or len(remote) <= 1 or _size(remote) < PARALLEL_MIN_BYTES:
         for item in found:
-            yield _reported(_local(contract, item, schema, strict), done)
+            yield _reported(_local(contract, item, settings), done)
         return
     from concurrent.futures import ProcessPoolExecutor  # only when workers are worth it
 
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(remote)),
         initializer=_start_worker,
-        initargs=(contract, schema, strict),
+        initargs=(contract, *settings),
     ) as pool:
         # A window of units in flight, merged in input order as they complete.
         window: deque[tuple[Unit | Problem, Future[Summary] | None]] = deque()
@@ -108,9 +116,9 @@ def _parts(
                 future = pool.submit(_check_in_worker, item)
             window.append((item, future))
             if len(window) >= 4 * jobs:
-                yield _reported(_settle(contract, *window.popleft(), schema, strict), done)
+                yield _reported(_settle(contract, *window.popleft(), settings), done)
         while window:
-            yield _reported(_settle(contract, *window.popleft(), schema, strict), done)
+            yield _reported(_settle(contract, *window.popleft(), settings), done)
 
 
 def _reported(part: Summary, done: Callable[[Summary], None] | None) -> Summary:
@@ -120,13 +128,9 @@ def _reported(part: Summary, done: Callable[[Summary], None] | None) -> Summary:
 
 
 def _settle(
-    contract: Contract,
-    item: Unit | Problem,
-    future: Future[Summary] | None,
-    schema: str | None,
-    strict: bool,
+    contract: Contract, item: Unit | Problem, future: Future[Summary] | None, settings: Settings
 ) -> Summary:
-    return future.result() if future is not None else _local(contract, item, schema, strict)
+    return future.result() if future is not None else _local(contract, item, settings)
 
 
 def _size(found: list[Unit]) -> int:
@@ -139,7 +143,8 @@ def _size(found: list[Unit]) -> int:
     return total
 
 
-def _local(contract: Contract, item: Unit | Problem, schema: str | None, strict: bool) -> Summary:
+def _local(contract: Contract, item: Unit | Problem, settings: Settings) -> Summary:
     if isinstance(item, Problem):
         return Summary.collect([item])
-    return check_unit(contract, item, schema, strict)
+    schema, strict, coverage = settings
+    return check_unit(contract, item, schema, strict, coverage=coverage)

@@ -24,11 +24,16 @@ httpx only by ``contract_client``, and Hypothesis never.
 - ``contract_client`` (function fixture): an httpx client against
   ``--contract-base-url`` whose every JSON response is checked (see
   :mod:`klaviyo_contract.live`); the call that receives a violating response raises
-  ``ContractViolation``. Skipped, saying what is missing, without ``--contract-live``
-  or ``KLAVIYO_API_KEY``. The key is redacted from every message and the report.
+  ``ContractViolation``. Skipped, saying so, without ``--contract-live``;
+  ``--contract-live`` without ``KLAVIYO_API_KEY`` is a usage error. The key is
+  redacted from every message and the report.
 - ``--contract-report FILE``: every check of the session as JSON, one record per
   check, sorted by node id; under pytest-xdist the workers' records are merged by
   the controller, which writes the file once.
+- ``--contract-coverage FILE``: what of the contract every check of the session (the
+  recording items, ``contract.check``, ``contract_client``) exercised, and its drift;
+  the format by the file's suffix. Workers' counts are merged by the controller: the
+  same numbers as ``klaviyo-contract coverage`` over the same recordings.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import io
 import math
 import os
 import re
@@ -57,11 +63,12 @@ from .reports.checklog import CheckLog
 from .reports.failure import describe
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Iterable, Iterator
+    from collections.abc import Generator, Iterable, Iterator, Mapping
 
     import httpx
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
+    from .coverage import Coverage
     from .model import Exchange
     from .routing import Route
 
@@ -69,6 +76,8 @@ if TYPE_CHECKING:
 MARKER = "contract"
 #: Where workers put their check records for the controller (``config.workeroutput``).
 WORKER_OUTPUT_KEY = "klaviyo_contract_checks"
+#: Where workers put the state of their coverage counts (JSON-safe, see Coverage.state).
+WORKER_COVERAGE_KEY = "klaviyo_contract_coverage"
 
 # The same values as in live.py, repeated so that this module does not import httpx;
 # tests/plugin/test_options.py checks that they agree.
@@ -121,6 +130,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     option("report", "write a JSON summary of every contract check to FILE", metavar="FILE")
     option(
+        "coverage",
+        "write what of the contract the session's checks exercised, and their drift, to "
+        "FILE (.json, .html, .md, else text; docs/coverage.md)",
+        metavar="FILE",
+    )
+    option(
         "live",
         f"run the tests that use contract_client against the API (needs {API_KEY_ENV})",
         ini="bool",
@@ -158,6 +173,7 @@ class Options:
     strict: bool = False
     recordings: tuple[Path, ...] = ()
     report: Path | None = None
+    coverage: Path | None = None
     live: bool = False
     base_url: str = DEFAULT_BASE_URL
     timeout: float = DEFAULT_TIMEOUT
@@ -239,6 +255,7 @@ def _read_options(config: pytest.Config) -> Options:
         recordings.append(Path(os.path.abspath(base / item)))
 
     report, _ = settings.path("report")
+    coverage, _ = settings.path("coverage")
 
     base_url, label, _ = settings.text("base-url")
     if base_url is None:
@@ -298,6 +315,7 @@ def _read_options(config: pytest.Config) -> Options:
         strict=strict,
         recordings=tuple(dict.fromkeys(recordings)),
         report=report,
+        coverage=coverage,
         live=live,
         base_url=base_url.rstrip("/"),
         timeout=timeout,
@@ -362,6 +380,8 @@ class ContractSession:
         #: The node id of the test running now; checks are attributed to it.
         self.node = ""
         self._contract: Contract | None = None
+        #: What the session's checks exercised (``--contract-coverage``), once one is made.
+        self.coverage: Coverage | None = None
         #: Recording files pytest collected itself (named as an argument, or walked).
         self._collected: set[str] = set()
 
@@ -376,7 +396,7 @@ class ContractSession:
         """
         if self._contract is None:
             self._contract = _load(self.options).configured(
-                engine=self.options.engine, strict=self.options.strict, observer=self.record
+                engine=self.options.engine, strict=self.options.strict, observer=self.observe
             )
         return self._contract
 
@@ -384,6 +404,18 @@ class ContractSession:
         """Keep a check for ``--contract-report`` (nothing is kept without it)."""
         if self.options.report is not None:
             self.log.add(self.node, outcome)
+
+    def observe(self, payload: Any, result: Result) -> None:
+        """Every payload the session's contract checks: its record, and its coverage."""
+        self.record(result)
+        if self.options.coverage is not None:
+            if self.coverage is None:
+                from .coverage import Coverage
+
+                self.coverage = Coverage.of(self.contract())
+            self.coverage.add(
+                payload, result.schema, source=result.source, exchange=result.exchange
+            )
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -439,6 +471,8 @@ class ContractSession:
             lines.append(f"klaviyo-contract recordings: {shown}")
         if options.report is not None:
             lines.append(f"klaviyo-contract report: {options.report}")
+        if options.coverage is not None:
+            lines.append(f"klaviyo-contract coverage: {options.coverage}")
         if options.live:
             key = "set" if os.environ.get(API_KEY_ENV) else "not set: live tests are skipped"
             lines.append(
@@ -586,20 +620,43 @@ class ContractSession:
         return (yield)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        report = self.options.report
-        if report is None:
-            return
-        workeroutput = getattr(self.config, "workeroutput", None)
-        if workeroutput is not None:  # an xdist worker: the controller writes the report
-            workeroutput[WORKER_OUTPUT_KEY] = self.log.checks
-            return
         options = self.options
-        self.log.write(
-            report,
-            contract=options.contract_label,
-            strict=options.strict,
-            live=options.live,
-        )
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: the controller writes the reports
+            workeroutput[WORKER_OUTPUT_KEY] = self.log.checks
+            if self.coverage is not None:
+                workeroutput[WORKER_COVERAGE_KEY] = self.coverage.state()
+            return
+        if options.report is not None:
+            self.log.write(
+                options.report,
+                contract=options.contract_label,
+                strict=options.strict,
+                live=options.live,
+            )
+        if options.coverage is not None:
+            self.write_coverage(options.coverage)
+
+    def merge_coverage(self, state: Mapping[str, Any]) -> None:
+        """Add a worker's coverage counts (from :meth:`Coverage.state`)."""
+        from .coverage import Coverage, Plan
+
+        part = Coverage.from_state(Plan.of(self.contract()), state)
+        self.coverage = part if self.coverage is None else self.coverage.merge(part)
+
+    def write_coverage(self, path: Path) -> None:
+        """The coverage report, in the format the file's suffix names; a session that
+        checked nothing writes the report of nothing (every item unseen)."""
+        from .coverage import Coverage
+        from .reports.coverage import format_for
+        from .reports.coverage import write as write_coverage
+        from .reports.files import write_atomically
+
+        counted = self.coverage if self.coverage is not None else Coverage.of(self.contract())
+        model = counted.to_dict()
+        buffer = io.StringIO()
+        write_coverage(model, format_for(str(path)), buffer)
+        write_atomically(path, self.redact(buffer.getvalue()))
 
 
 class _XdistMerge:
@@ -611,6 +668,9 @@ class _XdistMerge:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         output = getattr(node, "workeroutput", None) or {}
         self.session.log.extend(output.get(WORKER_OUTPUT_KEY, ()))
+        state = output.get(WORKER_COVERAGE_KEY)
+        if state is not None:
+            self.session.merge_coverage(state)
 
 
 def _without_internal_tail(tb: TracebackType) -> TracebackType | None:

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from .errors import ContractError, NoSchemaFor, PayloadTooDeep
 from .inputs import Unit, read_ndjson_unit, read_unit
-from .model import Outcome, Problem, Record, Source, Summary, Tally
+from .model import Outcome, Problem, Record, Result, Source, Summary, Tally
 from .results import shape
 
 if TYPE_CHECKING:
     from .contract import Contract
+    from .coverage import Coverage
 
 
 def check_records(
@@ -27,14 +28,20 @@ def check_records(
     *,
     schema: str | None = None,
     strict: bool = False,
+    coverage: Coverage | None = None,
 ) -> Iterator[Outcome]:
-    """Each record's result (or its problem), in order; problems pass through."""
+    """Each record's result (or its problem), in order; problems pass through. Every
+    payload checked (conforming or not) is counted in ``coverage`` when given."""
     for record in records:
-        yield (
-            record
-            if isinstance(record, Problem)
-            else check_record(contract, record, schema, strict)
-        )
+        if isinstance(record, Problem):
+            yield record
+            continue
+        outcome = check_record(contract, record, schema, strict)
+        if coverage is not None and isinstance(outcome, Result):
+            coverage.add(
+                record.payload, outcome.schema, source=record.source, exchange=record.exchange
+            )
+        yield outcome
 
 
 def check_record(
@@ -80,19 +87,29 @@ def not_klaviyo(record: Record, schema: str | None) -> bool:
     return schema is None and record.exchange is None and not is_jsonapi(record.payload)
 
 
-def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool) -> Summary:
+def check_unit(
+    contract: Contract, unit: Unit, schema: str | None, strict: bool, *, coverage: bool = False
+) -> Summary:
     """One unit's payloads checked and summarised: the unit of ``--jobs`` and Dask work.
 
     The same summary as collecting :func:`check_records` over :func:`read_unit`; for
     NDJSON, the payloads that conform (most of a day's captures) are only counted,
-    with no Record, Source or Result made for them.
+    with no Record, Source or Result made for them. With ``coverage``, the summary
+    carries what the unit's payloads exercised (:mod:`klaviyo_contract.coverage`).
     """
     start = time.perf_counter()
+    counter = None
+    if coverage:
+        from .coverage import Coverage
+
+        counter = Coverage.of(contract)
     numbered = read_ndjson_unit(unit)
     if numbered is None:
-        outcomes = check_records(contract, read_unit(unit), schema=schema, strict=strict)
-        return Summary.collect(outcomes, engine=contract.engine.name)
-    tally, conforming = Tally(), 0
+        outcomes = check_records(
+            contract, read_unit(unit), schema=schema, strict=strict, coverage=counter
+        )
+        return Summary.collect(outcomes, engine=contract.engine.name, coverage=counter)
+    tally, conforming = Tally(counter), 0
     for item in numbered:
         if isinstance(item, Problem):
             tally.add(item)
@@ -103,13 +120,21 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
             check = contract.checker(name, strict=strict)
         except ContractError:  # nothing routes it, or no such schema: check_record says so
             record = Record(Source(unit.path, number), payload)
-            tally.add(check_record(contract, record, schema, strict))
+            tally.add(
+                next(
+                    check_records(
+                        contract, [record], schema=schema, strict=strict, coverage=counter
+                    )
+                )
+            )
             continue
         try:
             violations = check(payload)
         except PayloadTooDeep as error:  # an unreadable input; the rest go on
             tally.add(Problem(Source(unit.path, number), str(error), "unreadable"))
             continue
+        if counter is not None:
+            counter.add(payload, name, source=Source(unit.path, number))
         if not violations:
             conforming += 1
             continue

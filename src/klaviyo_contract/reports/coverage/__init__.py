@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
+
+from ...errors import UsageError
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -46,16 +49,25 @@ COVERAGE_WRITERS: Mapping[str, CoverageWriter] = _Writers(
 )
 
 
+#: A report file's suffix -> its format (``validate --coverage FILE``); else text.
+SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".md": "markdown"}
+
+
+def format_for(path: str) -> str:
+    """The format a coverage report file is written in, by its suffix."""
+    return SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
+
+
 def write(model: Mapping[str, Any], fmt: str, out: TextIO) -> None:
     """Write a coverage model to ``out`` in format ``fmt``.
 
     Raises:
-        ValueError: ``fmt`` names no format.
+        UsageError: ``fmt`` names no format.
     """
     try:
         writer = COVERAGE_WRITERS[fmt]
     except KeyError:
-        raise ValueError(
+        raise UsageError(
             f"unknown coverage format {fmt!r}; choose from {', '.join(COVERAGE_WRITERS)}"
         ) from None
     writer(model, out)
