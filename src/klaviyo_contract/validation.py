@@ -12,6 +12,7 @@ from .model import Exchange, Outcome, Problem, Record, Source, Summary, Tally, V
 
 if TYPE_CHECKING:
     from .contract import Contract
+    from .engines import Check
 
 
 def _resolve(payload: Any, pointer: str) -> Any:
@@ -94,6 +95,7 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
         outcomes = check_records(contract, read_unit(unit), schema=schema, strict=strict)
         return Summary.collect(outcomes, engine=contract.engine.name)
     tally, conforming = Tally(), 0
+    checks: dict[str, Check] = {}  # each schema's check, looked up once for the unit
     for item in numbered:
         if isinstance(item, Problem):
             tally.add(item)
@@ -101,7 +103,9 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
         number, payload = item
         try:
             name = schema if schema is not None else contract.route(payload)
-            check = contract.engine.compile(name, strict=strict)
+            check = checks.get(name)
+            if check is None:
+                check = checks[name] = contract.engine.compile(name, strict=strict)
         except ContractError:  # nothing routes it, or no such schema: check_record says so
             record = Record(Source(unit.path, number), payload)
             tally.add(check_record(contract, record, schema, strict))
