@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from .errors import ContractError, NoSchemaFor
-from .inputs import Unit, read_ndjson_batches, read_unit
+from .inputs import Unit, read_ndjson_unit, read_unit
 from .model import Exchange, Outcome, Problem, Record, Source, Summary, Tally, Violation
 
 if TYPE_CHECKING:
@@ -91,13 +90,13 @@ def check_unit(contract: Contract, unit: Unit, schema: str | None, strict: bool)
     with no Record, Source or Result made for them.
     """
     start = time.perf_counter()
-    batches = read_ndjson_batches(unit)
-    if batches is None:
+    numbered = read_ndjson_unit(unit)
+    if numbered is None:
         outcomes = check_records(contract, read_unit(unit), schema=schema, strict=strict)
         return Summary.collect(outcomes, engine=contract.engine.name)
     tally, conforming = Tally(), 0
     checks: dict[str, Check] = {}  # each schema's check, looked up once for the unit
-    for item in chain.from_iterable(batches):
+    for item in numbered:
         if isinstance(item, Problem):
             tally.add(item)
             continue

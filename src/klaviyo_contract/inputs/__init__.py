@@ -20,7 +20,7 @@ from ._json import os_reason, parse
 from .cassette import read_cassette
 from .har import read_har
 from .jsonfile import payloads, read_document, read_json
-from .ndjson import BATCH, as_records, numbered_batches, read_lines, read_ndjson
+from .ndjson import as_records, numbered_payloads, read_lines, read_ndjson
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +33,6 @@ __all__ = [
     "Unit",
     "read",
     "read_all",
-    "read_ndjson_batches",
     "read_ndjson_unit",
     "read_unit",
     "split",
@@ -111,32 +110,18 @@ def read_unit(unit: Unit) -> Iterator[Record | Problem]:
 
 def read_ndjson_unit(unit: Unit) -> Iterator[tuple[int, Any] | Problem] | None:
     """An NDJSON file or range as numbered payloads (see :func:`numbered_payloads`);
-    None for any other unit. The same lines and problems :func:`read_unit` yields,
-    each as soon as its line is read."""
-    batches = read_ndjson_batches(unit, 1)
-    return None if batches is None else chain.from_iterable(batches)
-
-
-def read_ndjson_batches(
-    unit: Unit, size: int = BATCH
-) -> Iterator[list[tuple[int, Any] | Problem]] | None:
-    """:func:`read_ndjson_unit` in lists of up to ``size`` (see :func:`numbered_batches`):
-    the NDJSON lane's loop steps through a list, not a generator, per payload."""
+    None for any other unit. The same lines and problems :func:`read_unit` yields."""
     if unit.path == "-":
         return None
     if unit.end is not None or unit.start:
-        return _read_range(unit, size)
+        return _read_range(unit)
     if READERS.get(unit.suffix) is not read_ndjson:
         return None
-    return _numbered_file(unit.path, size)
+    return _numbered_file(unit.path)
 
 
-def _numbered_file(path: str, size: int) -> Iterator[list[tuple[int, Any] | Problem]]:
-    def batches(stream: BinaryIO, name: str) -> Iterator[list[tuple[int, Any] | Problem]]:
-        return numbered_batches(enumerate(stream, 1), name, size)
-
-    for batch in _read_file(path, batches):
-        yield [batch] if isinstance(batch, Problem) else batch
+def _numbered_file(path: str) -> Iterator[tuple[int, Any] | Problem]:
+    return _read_file(path, lambda stream, name: numbered_payloads(enumerate(stream, 1), name))
 
 
 def split(unit: Unit, size: int) -> Iterator[Unit]:
@@ -198,21 +183,21 @@ def _open(path: str) -> BinaryIO:
     return open(path, "rb")
 
 
-def _read_range(unit: Unit, size: int) -> Iterator[list[tuple[int, Any] | Problem]]:
+def _read_range(unit: Unit) -> Iterator[tuple[int, Any] | Problem]:
     try:
         stream = _open(unit.path)
     except OSError as err:
-        yield [Problem(Source(unit.path), os_reason(err))]
+        yield Problem(Source(unit.path), os_reason(err))
         return
     with stream:
         try:
             stream.seek(unit.start)
             end = unit.end if unit.end is not None else os.path.getsize(unit.path)
         except OSError as err:
-            yield [Problem(Source(unit.path, unit.line), os_reason(err))]
+            yield Problem(Source(unit.path, unit.line), os_reason(err))
             return
         lines = _lines_of(stream, end - unit.start)
-        yield from numbered_batches(enumerate(lines, unit.line), unit.path, size)
+        yield from numbered_payloads(enumerate(lines, unit.line), unit.path)
 
 
 #: Bytes read at a time from a range: memory per worker stays at about this.

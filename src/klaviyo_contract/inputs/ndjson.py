@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -15,17 +14,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import BinaryIO
 
-__all__ = [
-    "BATCH",
-    "as_records",
-    "numbered_batches",
-    "numbered_payloads",
-    "read_lines",
-    "read_ndjson",
-]
+__all__ = ["as_records", "numbered_payloads", "read_lines", "read_ndjson"]
 
 _WHITESPACE = b" \t\r\n"
-_ORJSON_ERRORS = (orjson.JSONDecodeError, orjson.JSONEncodeError)
 
 
 def read_ndjson(stream: BinaryIO, path: str) -> Iterator[Record | Problem]:
@@ -64,55 +55,32 @@ def numbered_payloads(
     makes Records of, for callers that build a Source only when they need one.
 
     A read error of the stream ends it with a Problem at the line it could not read.
-    Each item comes as soon as its line is read (standard input may be a live stream).
     """
-    return chain.from_iterable(numbered_batches(lines, path, 1))
-
-
-#: Items per list of :func:`numbered_batches`: ~1,000 lines of a day's captures (~2 MB
-#: of values held at once) per generator step instead of one each.
-BATCH = 1024
-
-
-def numbered_batches(
-    lines: Iterable[tuple[int, bytes]], path: str, size: int = BATCH
-) -> Iterator[list[tuple[int, Any] | Problem]]:
-    """:func:`numbered_payloads` in lists of up to ``size`` items (none empty): a
-    consumer's loop over a list costs less per payload than a generator step each."""
     # The common line (compact JSON as a serializer writes it, as Klaviyo sends it) is
     # read here with one orjson.loads and one orjson.dumps: when the value written back
     # is the line up to its trailing whitespace, nothing was lost in reading it, and
     # that is what :func:`parse` would return (its own first test). Any other line goes
-    # through :func:`parse` whole.
-    loads, dumps, errors = orjson.loads, orjson.dumps, _ORJSON_ERRORS
-    batch: list[tuple[int, Any] | Problem] = []
-    append = batch.append
+    # through :func:`parse` whole. No call, slice or strip per line otherwise.
+    loads, dumps = orjson.loads, orjson.dumps
     number = 0
     try:
         for number, line in lines:
             try:
                 value = loads(line)
                 written = dumps(value)
-            except errors:
-                written = None
-            if written is not None and (
-                line.startswith(written) and not line[len(written) :].strip(_WHITESPACE)
-            ):
-                append((number, value))
+            except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+                pass
             else:
-                # Trailing whitespace is cut (columns stay right); a blank line is empty.
-                text = line.rstrip(_WHITESPACE)
-                if not text:
+                if line.startswith(written) and not line[len(written) :].strip(_WHITESPACE):
+                    yield number, value
                     continue
-                try:
-                    append((number, parse(text)))
-                except InputError as err:
-                    append(problem(path, err, line=number))
-            if len(batch) >= size:
-                yield batch
-                batch = []
-                append = batch.append
+            # Trailing whitespace is cut (columns stay right); a blank line is empty.
+            text = line.rstrip(_WHITESPACE)
+            if not text:
+                continue
+            try:
+                yield number, parse(text)
+            except InputError as err:
+                yield problem(path, err, line=number)
     except OSError as err:
-        append(Problem(Source(path, number + 1), os_reason(err)))
-    if batch:
-        yield batch
+        yield Problem(Source(path, number + 1), os_reason(err))
