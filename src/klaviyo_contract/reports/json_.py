@@ -30,35 +30,20 @@ def write(summary: Summary, out: TextIO, options: ReportOptions) -> None:
     """
     head = json.dumps(_head(summary, options.tool_version), indent=2, ensure_ascii=True)
     out.write(head[:-2] + ',\n  "outcomes": [')
-    chunk: list[bytes] = []  # outcomes encoded one at a time, written _CHUNK at a time
-    written = False
-    for outcome in summary.outcomes:
-        chunk.append(_line(_outcome(outcome)))
-        if len(chunk) == _CHUNK:
-            _write_chunk(out, chunk, first=not written)
-            chunk.clear()
-            written = True
-    if chunk:
-        _write_chunk(out, chunk, first=not written)
-        written = True
-    out.write("\n  ]\n}\n" if written else "]\n}\n")
+    index = -1
+    for index, outcome in enumerate(summary.outcomes):  # encoded one at a time
+        out.write(",\n    " if index else "\n    ")
+        out.write(_line(_outcome(outcome)))
+    out.write("\n  ]\n}\n" if index >= 0 else "]\n}\n")
 
 
-#: Outcomes per write: one decode and one write call for each chunk of them.
-_CHUNK = 256
-
-
-def _write_chunk(out: TextIO, chunk: list[bytes], *, first: bool) -> None:
-    out.write(("\n    " if first else ",\n    ") + b",\n    ".join(chunk).decode("ascii"))
-
-
-def _line(value: dict[str, Any]) -> bytes:
+def _line(value: dict[str, Any]) -> str:
     """One outcome as compact JSON, ASCII only: orjson's, unless it wrote non-ASCII text
     (it cannot escape it), then the standard encoder's."""
     encoded = orjson.dumps(value)
     if encoded.isascii():
-        return encoded
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()
+        return encoded.decode("ascii")
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def encode(summary: Summary, tool_version: str = "") -> dict[str, Any]:
