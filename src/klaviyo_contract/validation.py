@@ -20,6 +20,7 @@ from .results import shape
 if TYPE_CHECKING:
     from .contract import Contract
     from .coverage import Coverage
+    from .engines import Check
 
 
 def check_records(
@@ -110,6 +111,7 @@ def check_unit(
         )
         return Summary.collect(outcomes, engine=contract.engine.name, coverage=counter)
     tally, conforming = Tally(counter), 0
+    checks: dict[str, Check] = {}  # each schema's check, looked up once for the unit
     for item in numbered:
         if isinstance(item, Problem):
             tally.add(item)
@@ -117,7 +119,9 @@ def check_unit(
         number, payload = item
         try:
             name = schema if schema is not None else contract.route(payload)
-            check = contract.checker(name, strict=strict)
+            check = checks.get(name)
+            if check is None:
+                check = checks[name] = contract.checker(name, strict=strict)
         except ContractError:  # nothing routes it, or no such schema: check_record says so
             record = Record(Source(unit.path, number), payload)
             tally.add(

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klaviyo_contract.errors import InputError
-from klaviyo_contract.inputs._json import MAX_DEPTH, parse
+from klaviyo_contract.inputs._json import MAX_DEPTH, parse, problem
+from klaviyo_contract.inputs.ndjson import numbered_payloads
 
 
 def fault(data: bytes) -> InputError:
@@ -272,3 +273,56 @@ def test_absurd_nesting_after_a_huge_integer_is_refused_too():
     depth = MAX_DEPTH + 100
     error = fault(b"[" + HUGE + b", " + b"[" * depth + b"]" * depth + b"]")
     assert "nested more than" in error.reason
+
+
+# -- the NDJSON reader's own first test: it must read every line as parse() does ------
+
+NDJSON_LINES = [
+    b'{"a":1,"b":[true,null,2.5,"x:y"]}\n',  # compact: read without parse()
+    b'{"a":1,"b":[true,null,2.5,"x:y"]}  \r\n',  # compact, trailing whitespace
+    b'{"a": 1}\n',  # spaced
+    b' {"a":1}\n',  # leading whitespace
+    b"\n",
+    b" \t\r\n",
+    b'{"k":1,"k":2}\n',  # a compact duplicate: written back one member shorter
+    b'{"k":1,"\\u006b":2}\n',  # the same, spelled with an escape
+    b'{"n":123456789012345678901234}\n',  # compact, beyond 64 bits: a float to orjson
+    b'{"n":-9223372036854775809}\n',
+    b'{"n":18446744073709551615}\n',  # the largest orjson keeps
+    b"\xef\xbb\xbf" + b'{"a":1}\n',
+    b'{"a":1} {"b":2}\n',
+    b"{not json\n",
+    b'{"s":"\\u00e9\\/"}\n',  # escapes orjson writes differently
+    b'{"s":"\xc3\xa9"}\n',
+    b"[" * 300 + b"]" * 300 + b"\n",  # deeper than orjson writes
+    b'{"a":1}',  # the last line, without its newline
+]
+
+
+def _as_parse_reads(lines: list[bytes], path: str) -> list[object]:
+    expected: list[object] = []
+    for number, line in enumerate(lines, 1):
+        text = line.rstrip(b" \t\r\n")
+        if not text:
+            continue
+        try:
+            expected.append((number, parse(text)))
+        except InputError as err:
+            expected.append(problem(path, err, line=number))
+    return expected
+
+
+def test_the_ndjson_reader_reads_each_line_as_parse_does():
+    """Its inline fast path (one loads and one dumps) may only ever agree with parse()."""
+    found = list(numbered_payloads(enumerate(NDJSON_LINES, 1), "f.ndjson"))
+    assert found == _as_parse_reads(NDJSON_LINES, "f.ndjson")
+
+
+@given(json_values, SEPARATORS, st.sampled_from([b"", b"\n", b" \r\n", b"\t\n"]), st.data())
+def test_every_ndjson_line_reads_as_parse_reads_it(value, separators, ending, data):
+    line = json.dumps(value, separators=separators).encode() + ending
+    if data.draw(st.booleans()) and isinstance(value, dict) and value:
+        key = data.draw(st.sampled_from(sorted(value)))  # a duplicate, compact or not
+        line = line.rstrip()[:-1] + b"," + json.dumps(key).encode() + b":0}" + ending
+    found = list(numbered_payloads([(1, line)], "f.ndjson"))
+    assert found == _as_parse_reads([line], "f.ndjson")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from klaviyo_contract.model import Exchange, Problem, Result, Source, Summary, Violation
 from klaviyo_contract.reports import ReportOptions, write
 
@@ -176,3 +178,15 @@ def test_the_report_is_ascii_with_every_other_character_escaped():
     assert text.isascii()
     assert "\\u00e9" in text  # the é of "terminé"
     assert json.loads(text)["outcomes"][1]["violations"][1]["message"] == ENUM.message
+
+
+@pytest.mark.parametrize("copies", [0, 51, 52, 103, 200])  # 0, 255, 260, 515, 1000 outcomes
+def test_outcomes_written_in_chunks_are_encode_s_in_order_one_a_line(copies):
+    from klaviyo_contract.reports import json_
+
+    summary = Summary(outcomes=OUTCOMES * copies, engine="compiled")
+    out = io.StringIO()
+    write(summary, "json", out, ReportOptions(tool_version="1"))
+    assert json.loads(out.getvalue()) == json.loads(json.dumps(json_.encode(summary, "1")))
+    lines = out.getvalue().splitlines()
+    assert sum(line.startswith('    {"kind":') for line in lines) == len(OUTCOMES) * copies

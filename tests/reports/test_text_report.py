@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from klaviyo_contract.model import Exchange, Problem, Result, Source, Summary, Violation
 from klaviyo_contract.reports import ReportOptions, write
-from klaviyo_contract.reports.text import GREEN, RED, summary_line
+from klaviyo_contract.reports.text import _UNPRINTABLE, GREEN, RED, _escape, printable, summary_line
 
 COUPON = "CouponCodeCreateJobResponseObjectResource"
 CONFORMING = Result(COUPON, source=Source("captures/jobs.ndjson", line=11))
@@ -180,3 +183,10 @@ def test_a_message_on_several_lines_stays_under_its_violation():
 def test_a_result_without_a_source_is_still_named():
     bare = Result(COUPON, (Violation(COUPON, "/id", "type", "bad", ""),))
     assert render(Summary(outcomes=(bare,))).startswith(f"payload: 1 violation of {COUPON}\n")
+
+
+@given(st.text())
+def test_printable_text_is_what_the_escaping_pattern_leaves(text):
+    """The shortcut for plain ASCII may never skip an escape the pattern makes."""
+    assert printable(text) == _UNPRINTABLE.sub(_escape, text)
+    assert printable("a\x1bb\tc") == "a\\x1bb\tc"

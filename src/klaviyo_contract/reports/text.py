@@ -114,6 +114,8 @@ def _write_problem(problem: Problem, out: TextIO, paint: _Paint) -> None:
 def printable(text: str) -> str:
     r"""``text`` with control characters (but newline and tab) and lone surrogates
     shown as Python escapes (``\x1b``, ``\ud800``)."""
+    if text.isascii() and text.isprintable():  # no control character: two C scans
+        return text
     return _UNPRINTABLE.sub(_escape, text)
 
 
