@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 from ..model import InvalidPayload
 from ._breakers import Target, break_one
-from ._build import SHORT_ARRAY_ODDS, Node
-from ._values import FORMAT_DRAWERS
+from ._build import SHORT_ARRAY_ODDS, TEXT_LENGTH, Node
+from ._values import FORMAT_DRAWERS, below, texts
 
 T = TypeVar("T")
 
@@ -36,10 +36,10 @@ ATTEMPTS = 100
 #: Optional properties of the "some of them" half: each present this often.
 OPTIONAL_ODDS = 0.8
 
-_ASCII = "".join(chr(code) for code in range(32, 127))
-#: Mostly printable ASCII; about one character in twenty from elsewhere in Unicode
+_UNICODE = "éßüñ日本語Жλ€\u2028\u00a0\u200b\t\n\x00😀🎉\U0001f680"
+#: Printable ASCII; about one character in thirteen from elsewhere in Unicode
 #: (accents, CJK, Cyrillic, emoji outside the BMP, controls, U+2028, zero-width space).
-_TEXT = tuple(_ASCII * 4) + tuple("éßüñ日本語Жλ€\u2028\u00a0\u200b\t\n\x00😀🎉\U0001f680")
+_TEXT = ("".join(chr(code) for code in range(32, 127)) * 3)[: 256 - len(_UNICODE)] + _UNICODE
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:$"
 
 Drawer = Callable[["Draws"], Any]
@@ -58,10 +58,10 @@ class Draws(random.Random):
 
     # -- the choices of break_one --
     def pick(self, options: Sequence[T]) -> T:
-        return options[self.randrange(len(options))]
+        return options[below(self, len(options))]
 
     def index(self, size: int) -> int:
-        return self.randrange(size)
+        return below(self, size)
 
     def present(self, node: Node) -> Any:
         return present(node)(self)
@@ -102,7 +102,7 @@ def _valid(node: Node) -> Drawer:
         return _none
     if kind == "union":
         options = [valid(option) for option in node.options]
-        return lambda r: options[r.randrange(len(options))](r)
+        return lambda r: options[below(r, len(options))](r)
     if kind == "fallback":
         return lambda r: _from_pool(r, node)
     if node.nullable:
@@ -121,10 +121,10 @@ def _present(node: Node) -> Drawer:
         return _nothing(node)
     if kind == "types":
         options = [valid(option) for option in node.options]
-        return lambda r: options[r.randrange(len(options))](r)
+        return lambda r: options[below(r, len(options))](r)
     if kind == "enum":
         values = node.values
-        return lambda r: values[r.randrange(len(values))]
+        return lambda r: values[below(r, len(values))]
     if kind == "object":
         return _object(node)
     if kind == "map":
@@ -136,7 +136,7 @@ def _present(node: Node) -> Drawer:
     if kind == "string":
         if node.fmt is not None:
             return FORMAT_DRAWERS[node.fmt]
-        return _text(node.low, min(node.high, node.low + 40))
+        return texts(_TEXT, node.low, min(node.high, node.low + TEXT_LENGTH))
     if kind in ("integer", "number"):
         return _number(node)
     if kind == "boolean":
@@ -153,11 +153,6 @@ def _not_null(draw: Drawer) -> Drawer:
         raise ValueError("no value that is not null found")
 
     return value
-
-
-def _text(low: int, high: int) -> Drawer:
-    choices = random.Random.choices
-    return lambda r: "".join(choices(r, _TEXT, k=r.randint(low, high)))
 
 
 def _number(node: Node) -> Drawer:
@@ -215,10 +210,10 @@ def _object(node: Node) -> Drawer:
 
 
 def _map(low: int, high: int) -> Drawer:
-    key = _text_of(_ID_ALPHABET, 1, 12)
+    key = texts(_ID_ALPHABET, 1, 12)
 
     def draw(r: Draws) -> Any:
-        size = r.randint(low, high)
+        size = low + below(r, high - low + 1)
         out: dict[str, Any] = {}
         for _ in range(size * 4 + ATTEMPTS):
             if len(out) >= size:
@@ -235,7 +230,9 @@ def _array(node: Node) -> Drawer:
     low, short, high = node.low, node.short, node.high
 
     def size(r: Draws) -> int:
-        return r.randint(low, short) if r.random() < SHORT_ARRAY_ODDS else r.randint(low, high)
+        if r.random() < SHORT_ARRAY_ODDS:
+            return low + below(r, short - low + 1)
+        return low + below(r, high - low + 1)
 
     if not node.unique:
         return lambda r: [item(r) for _ in range(size(r))]
@@ -255,23 +252,18 @@ def _array(node: Node) -> Drawer:
     return unique
 
 
-def _text_of(alphabet: str, low: int, high: int) -> Callable[[Draws], str]:
-    choices = random.Random.choices
-    return lambda r: "".join(choices(r, alphabet, k=r.randint(low, high)))
-
-
-_short_text = _text(0, 12)
-_key_text = _text(0, 8)
+_short_text = texts(_TEXT, 0, 12)
+_key_text = texts(_TEXT, 0, 8)
 
 
 def _scalar(r: Draws) -> Any:
-    pick = r.randrange(4)
+    pick = below(r, 4)
     if pick == 0:
         return None
     if pick == 1:
         return r.random() < 0.5
     if pick == 2:
-        return r.randint(-1000, 1000)
+        return below(r, 2001) - 1000
     return _short_text(r)
 
 
@@ -279,9 +271,9 @@ def _json(r: Draws, depth: int = 0) -> Any:
     """Any small JSON value: scalars, and lists and objects of up to three, two deep."""
     pick = r.random()
     if depth < 2 and pick < 0.2:
-        return [_json(r, depth + 1) for _ in range(r.randint(0, 3))]
+        return [_json(r, depth + 1) for _ in range(below(r, 4))]
     if depth < 2 and pick < 0.4:
-        return {_key_text(r): _json(r, depth + 1) for _ in range(r.randint(0, 3))}
+        return {_key_text(r): _json(r, depth + 1) for _ in range(below(r, 4))}
     return _scalar(r)
 
 
@@ -289,7 +281,7 @@ def _from_pool(r: Draws, node: Node) -> Any:
     pool = r.pools.get(node)
     if pool is None:
         pool = r.pools[node] = _pool(node, r.getrandbits(32))
-    return pool[r.randrange(len(pool))]
+    return pool[below(r, len(pool))]
 
 
 def _pool(node: Node, seed: int) -> list[Any]:

@@ -20,36 +20,68 @@ _LOCAL = "abcdefghijklmnopqrstuvwxyz0123456789"
 _DOMAINS = ("example.com", "klaviyo-demo.com", "mail.example.org")
 
 
+def below(r: Random, size: int) -> int:
+    """A whole number from 0 to ``size - 1`` (``size`` well under 2**53): one call to random()."""
+    return int(r.random() * size)
+
+
+def texts(alphabet: str, low: int, high: int) -> Callable[[Random], str]:
+    """Strings of ``low`` to ``high`` characters of ``alphabet`` (at most 256 characters).
+
+    One random byte a character, mapped through a 256-entry table that repeats the
+    alphabet: as fast as Python draws text, and seeded like the rest.
+    """
+    table = (alphabet * (256 // len(alphabet) + 1))[:256]
+    span = high - low + 1
+    if table.isascii():
+        ascii_table = table.encode("ascii")
+
+        def ascii_text(r: Random) -> str:
+            size = low + int(r.random() * span)
+            return r.randbytes(size).translate(ascii_table).decode("ascii")
+
+        return ascii_text
+    mapping = str.maketrans(dict(enumerate(table)))
+
+    def text(r: Random) -> str:
+        size = low + int(r.random() * span)
+        return r.randbytes(size).decode("latin-1").translate(mapping)
+
+    return text
+
+
 def _offset_text(quarters: int) -> str:
     text = timezone(timedelta(minutes=15 * quarters)).tzname(None)  # "UTC", "UTC+05:30"
     return "+00:00" if text == "UTC" else text[3:]
 
 
+_segment = texts(_SEGMENT, 1, 26)
+_local = texts(_LOCAL, 1, 12)
 _OFFSETS = tuple(_offset_text(quarters) for quarters in range(-12 * 4, 14 * 4 + 1))
 
 
 def _day(r: Random) -> str:
-    return date.fromordinal(r.randint(_FIRST_DAY, _LAST_DAY)).isoformat()
+    return date.fromordinal(_FIRST_DAY + below(r, _LAST_DAY - _FIRST_DAY + 1)).isoformat()
 
 
 def _clock(r: Random) -> str:
-    return f"{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d}"
+    return f"{below(r, 24):02d}:{below(r, 60):02d}:{below(r, 60):02d}"
 
 
 def _fraction(r: Random) -> str:
     if r.random() < 0.5:
         return ""
-    digits = r.randint(1, 6)
-    return f".{r.randrange(10**digits):0{digits}d}"
+    digits = 1 + below(r, 6)
+    return f".{below(r, 10**digits):0{digits}d}"
 
 
 def _offset(r: Random) -> str:
-    pick = r.randrange(3)
-    if pick == 0:
+    pick = r.random()
+    if pick < 1 / 3:
         return "+00:00"
-    if pick == 1:
+    if pick < 2 / 3:
         return "Z"
-    return r.choice(_OFFSETS)
+    return _OFFSETS[below(r, len(_OFFSETS))]
 
 
 def date_time(r: Random) -> str:
@@ -61,14 +93,13 @@ def time_(r: Random) -> str:
 
 
 def uri(r: Random) -> str:
-    segments = ["".join(r.choices(_SEGMENT, k=r.randint(1, 26))) for _ in range(r.randint(0, 4))]
+    segments = [_segment(r) for _ in range(below(r, 5))]
     return "https://a.klaviyo.com/api/" + "/".join(segments) + ("/" if r.random() < 0.5 else "")
 
 
 def email(r: Random) -> str:
-    user = "".join(r.choices(_LOCAL, k=r.randint(1, 12)))
-    tag = "+" + "".join(r.choices(_LOCAL, k=r.randint(1, 12))) if r.random() < 0.5 else ""
-    return f"{user}{tag}@{r.choice(_DOMAINS)}"
+    tag = "+" + _local(r) if r.random() < 0.5 else ""
+    return f"{_local(r)}{tag}@{_DOMAINS[below(r, len(_DOMAINS))]}"
 
 
 def uuid_(r: Random) -> str:
