@@ -87,10 +87,11 @@ def _root(contract: Contract, name: str, depth: Any) -> Node:
     return node
 
 
-def _targets(root: Node, name: str) -> list[Target]:
+def _targets(root: Node, name: str, *, strategy: bool = True) -> list[Target]:
     found = targets(root)
     if not found:
-        raise _invalid_argument(f"schema {name!r} has no constraint to break")
+        message = f"schema {name!r} has no constraint to break"
+        raise _invalid_argument(message) if strategy else ValueError(message)
     return found
 
 
@@ -171,4 +172,4 @@ def invalid_payload_stream(
     from ._draw import invalid_payloads as stream
 
     root = _root(contract, name, depth)
-    return stream(root, _targets(root, name), seed)
+    return stream(root, _targets(root, name, strategy=False), seed)

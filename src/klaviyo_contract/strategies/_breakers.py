@@ -163,7 +163,9 @@ def break_one(choose: Choices, root: Node, found: Sequence[Target]) -> InvalidPa
         segment, rest = path[0], path[1:]
         if segment is None:
             assert node.items is not None
-            items = list(value) if isinstance(value, list) and value else [choose.present(node.items)]
+            items = (
+                list(value) if isinstance(value, list) and value else [choose.present(node.items)]
+            )
             index = choose.index(len(items))
             concrete.append(index)
             current = items[index]

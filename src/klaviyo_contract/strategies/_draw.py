@@ -17,8 +17,10 @@ stream, and values are picked from it. Nothing is written to disk.
 from __future__ import annotations
 
 import json
+import os
 import random
 import tempfile
+from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -292,17 +294,27 @@ def _pool(node: Node, seed: int) -> list[Any]:
     from ._hypothesis import valid as strategy
 
     # Hypothesis caches its Unicode tables under .hypothesis/ in the working
-    # directory; ``generate`` writes nothing there, so they go to a temporary folder.
+    # directory; ``generate`` writes nothing there, so they go to the user's cache.
     before = getattr(configuration, "__hypothesis_home_directory", None)
-    with tempfile.TemporaryDirectory(prefix="klaviyo-contract-") as home:
-        configuration.set_hypothesis_home_dir(home)
-        try:
-            found = list(examples(strategy(node), count=POOL_SIZE, seed=seed))
-        finally:
-            configuration.set_hypothesis_home_dir(before)
+    configuration.set_hypothesis_home_dir(_cache_directory())
+    try:
+        found = list(examples(strategy(node), count=POOL_SIZE, seed=seed))
+    finally:
+        configuration.set_hypothesis_home_dir(before)
     if not found:
         raise ValueError(f"no value fits the schema {json.dumps(node.schema)[:200]}")
     return found
+
+
+def _cache_directory() -> Path:
+    """Where Hypothesis may keep its caches for us: the user's cache, else a temporary folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "klaviyo-contract" / "hypothesis"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir()) / "klaviyo-contract-hypothesis"
+    return folder
 
 
 def payloads(root: Node, seed: int) -> Iterator[Any]:
@@ -319,5 +331,3 @@ def invalid_payloads(root: Node, found: Sequence[Target], seed: int) -> Iterator
     r = Draws(seed)
     while True:
         yield break_one(r, root, found)
-
-
