@@ -1,4 +1,4 @@
-"""Bulk payloads (``payload_stream``, ``generate``): the tree's second interpreter keeps every promise.
+"""Bulk payloads (``payload_stream``, ``generate``): the second interpreter keeps every promise.
 
 The streams draw from a seeded ``random.Random`` rather than Hypothesis' engine:
 valid payloads conform, invalid ones break exactly their labelled rule (under both
@@ -128,7 +128,7 @@ def test_a_new_contract_never_gets_an_old_contract_s_trees_when_an_id_is_reused(
 
     Every set gets the same id here, as a set made after another was collected may.
     """
-    import klaviyo_contract.strategies as strategies
+    from klaviyo_contract import strategies
 
     monkeypatch.setattr(strategies, "id", lambda _: 42, raising=False)
     old = contract_of({"X": {"type": "object", "properties": {"v": {"type": "string"}}}})
@@ -199,7 +199,8 @@ def test_generate_ends_quietly_when_the_reader_closes_the_pipe() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()
     status = process.wait(timeout=60)

@@ -11,6 +11,7 @@ one that imports Hypothesis, and imports it only when a strategy is asked for.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -49,11 +50,11 @@ class _Trees:
         key = id(schema_set)
         entry = self._sets.get(key)
         if entry is None or entry[0]() is not schema_set:
-            ref = weakref.ref(schema_set, lambda _, key=key: self._drop(key))
+            ref = weakref.ref(schema_set, functools.partial(self._drop, key))
             entry = self._sets[key] = (ref, {})
         return entry[1]
 
-    def _drop(self, key: int) -> None:
+    def _drop(self, key: int, _: object = None) -> None:
         entry = self._sets.get(key)
         if entry is not None and entry[0]() is None:
             del self._sets[key]

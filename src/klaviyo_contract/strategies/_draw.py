@@ -20,8 +20,8 @@ import json
 import os
 import random
 import tempfile
-from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..model import InvalidPayload
@@ -71,18 +71,18 @@ class Draws(random.Random):
 
 def valid(node: Node) -> Drawer:
     """The function that draws a valid value of ``node`` (null half the time if nullable)."""
-    found = node.memo.get("draw-valid")
+    found: Drawer | None = node.memo.get("draw-valid")
     if found is None:
         found = node.memo["draw-valid"] = _valid(node)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def present(node: Node) -> Drawer:
     """The function that draws a valid, non-null value of ``node``."""
-    found = node.memo.get("draw-present")
+    found: Drawer | None = node.memo.get("draw-present")
     if found is None:
         found = node.memo["draw-present"] = _present(node)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _none(r: Draws) -> Any:
@@ -229,7 +229,9 @@ def _map(low: int, high: int) -> Drawer:
 def _array(node: Node) -> Drawer:
     assert node.items is not None
     item = valid(node.items)
-    low, short, high = node.low, node.short, node.high
+    low: int = node.low
+    short: int = node.short
+    high: int = node.high
 
     def size(r: Draws) -> int:
         if r.random() < SHORT_ARRAY_ODDS:

@@ -41,18 +41,18 @@ def _not_null(value: Any) -> bool:
 
 def valid(node: Node) -> st.SearchStrategy[Any]:
     """The values ``node`` admits: null about half the time where it is nullable."""
-    found = node.memo.get("valid")
+    found: st.SearchStrategy[Any] | None = node.memo.get("valid")
     if found is None:
         found = node.memo["valid"] = _valid(node)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def present(node: Node) -> st.SearchStrategy[Any]:
     """The values ``node`` admits that are not null."""
-    found = node.memo.get("present")
+    found: st.SearchStrategy[Any] | None = node.memo.get("present")
     if found is None:
         found = node.memo["present"] = _present(node)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _valid(node: Node) -> st.SearchStrategy[Any]:
