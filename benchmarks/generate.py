@@ -49,6 +49,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -388,22 +389,27 @@ class Bulk:
 
 
 def run_bulk(bulk: Bulk, seed: int) -> None:
-    """One ``generate`` process, output to /dev/null: its wall seconds and peak RSS."""
+    """One ``generate`` process, output to /dev/null: its wall seconds and peak RSS.
+
+    Peak RSS comes from ``/usr/bin/time`` where present: a child's own ``ru_maxrss``
+    starts from this (larger) process's RSS at fork time on Linux.
+    """
     command = [cli_executable(), "generate", bulk.schema, "--count", str(bulk.count)]
     command += ["--seed", str(seed)] + (["--invalid"] if bulk.kind == "invalid" else [])
-    with open(os.devnull, "wb") as sink:
+    timer = "/usr/bin/time"
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, open(os.devnull, "wb") as sink:
+        if os.path.exists(timer):
+            command = [timer, "-f", "%M", "-o", rss.name, *command]
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False)
         seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        assert process.stderr is not None
-        bulk.error = process.stderr.read().decode(errors="replace").strip()[-200:] or "failed"
+        kilobytes = rss.read().strip().splitlines()
+    if done.returncode != 0:
+        bulk.error = done.stderr.decode(errors="replace").strip()[-200:] or "failed"
         return
     bulk.seconds.append(seconds)
-    # ru_maxrss is in kilobytes on Linux.
-    bulk.rss_mb.append(usage.ru_maxrss / 1024)
+    if kilobytes and kilobytes[-1].isdigit():
+        bulk.rss_mb.append(int(kilobytes[-1]) / 1024)
 
 
 def measure_bulk(schemas: Iterable[str], count: int, repeats: int) -> list[Bulk]:
