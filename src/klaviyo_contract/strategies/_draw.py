@@ -35,13 +35,15 @@ T = TypeVar("T")
 POOL_SIZE = 64
 #: Attempts at a value that fits a filter (non-null, property counts) before giving up.
 ATTEMPTS = 100
+_BUFFER = 1 << 16
 #: Optional properties of the "some of them" half: each present this often.
 OPTIONAL_ODDS = 0.8
 
+_ASCII = "".join(chr(code) for code in range(32, 127))
+#: A string in four has one character from elsewhere: accents, CJK, Cyrillic, emoji
+#: outside the BMP, controls, U+2028, a zero-width space.
 _UNICODE = "éßüñ日本語Жλ€\u2028\u00a0\u200b\t\n\x00😀🎉\U0001f680"
-#: Printable ASCII; about one character in thirteen from elsewhere in Unicode
-#: (accents, CJK, Cyrillic, emoji outside the BMP, controls, U+2028, zero-width space).
-_TEXT = ("".join(chr(code) for code in range(32, 127)) * 3)[: 256 - len(_UNICODE)] + _UNICODE
+_UNICODE_ODDS = 0.25
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:$"
 
 Drawer = Callable[["Draws"], Any]
@@ -57,6 +59,18 @@ class Draws(random.Random):
     def __init__(self, seed: int) -> None:
         super().__init__(seed)
         self.pools: dict[Node, list[Any]] = {}
+        self._bytes = b""
+        self._at = 0
+
+    def randbytes(self, n: int) -> bytes:
+        """``n`` random bytes, cut from a buffer drawn 64 KiB at a time (text is most of it)."""
+        at = self._at
+        if at + n > len(self._bytes):
+            if n > _BUFFER:
+                return super().randbytes(n)
+            self._bytes, at = super().randbytes(_BUFFER), 0
+        self._at = at + n
+        return self._bytes[at : at + n]
 
     # -- the choices of break_one --
     def pick(self, options: Sequence[T]) -> T:
@@ -138,7 +152,7 @@ def _present(node: Node) -> Drawer:
     if kind == "string":
         if node.fmt is not None:
             return FORMAT_DRAWERS[node.fmt]
-        return texts(_TEXT, node.low, min(node.high, node.low + TEXT_LENGTH))
+        return _text(node.low, min(node.high, node.low + TEXT_LENGTH))
     if kind in ("integer", "number"):
         return _number(node)
     if kind == "boolean":
@@ -256,8 +270,21 @@ def _array(node: Node) -> Drawer:
     return unique
 
 
-_short_text = texts(_TEXT, 0, 12)
-_key_text = texts(_TEXT, 0, 8)
+def _text(low: int, high: int) -> Drawer:
+    ascii_text = texts(_ASCII, low, high)
+
+    def text(r: Draws) -> str:
+        found = ascii_text(r)
+        if found and r.random() < _UNICODE_ODDS:
+            at = below(r, len(found))
+            found = found[:at] + _UNICODE[below(r, len(_UNICODE))] + found[at + 1 :]
+        return found
+
+    return text
+
+
+_short_text = _text(0, 12)
+_key_text = _text(0, 8)
 
 
 def _scalar(r: Draws) -> Any:

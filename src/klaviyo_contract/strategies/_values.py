@@ -26,26 +26,16 @@ def below(r: Random, size: int) -> int:
 
 
 def texts(alphabet: str, low: int, high: int) -> Callable[[Random], str]:
-    """Strings of ``low`` to ``high`` characters of ``alphabet`` (at most 256 characters).
+    """Strings of ``low`` to ``high`` characters of an ASCII ``alphabet``.
 
     One random byte a character, mapped through a 256-entry table that repeats the
     alphabet: as fast as Python draws text, and seeded like the rest.
     """
-    table = (alphabet * (256 // len(alphabet) + 1))[:256]
+    table = (alphabet * (256 // len(alphabet) + 1))[:256].encode("ascii")
     span = high - low + 1
-    if table.isascii():
-        ascii_table = table.encode("ascii")
-
-        def ascii_text(r: Random) -> str:
-            size = low + int(r.random() * span)
-            return r.randbytes(size).translate(ascii_table).decode("ascii")
-
-        return ascii_text
-    mapping = str.maketrans(dict(enumerate(table)))
 
     def text(r: Random) -> str:
-        size = low + int(r.random() * span)
-        return r.randbytes(size).decode("latin-1").translate(mapping)
+        return r.randbytes(low + int(r.random() * span)).translate(table).decode("ascii")
 
     return text
 
