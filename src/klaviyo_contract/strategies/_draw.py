@@ -36,6 +36,11 @@ POOL_SIZE = 64
 #: Attempts at a value that fits a filter (non-null, property counts) before giving up.
 ATTEMPTS = 100
 _BUFFER = 1 << 16
+#: Array items and optional properties a payload may hold beyond its required
+#: minimum: nested long arrays would otherwise multiply (250 x 250 x ...), where
+#: Hypothesis stops at its buffer's size. Past it, arrays are as short as allowed
+#: and optional properties absent.
+BUDGET = 2_000
 #: Optional properties of the "some of them" half: each present this often.
 OPTIONAL_ODDS = 0.8
 
@@ -61,6 +66,8 @@ class Draws(random.Random):
         self.pools: dict[Node, list[Any]] = {}
         self._bytes = b""
         self._at = 0
+        #: Array items and optional properties the current payload may still get.
+        self.budget = BUDGET
 
     def randbytes(self, n: int) -> bytes:
         """``n`` random bytes, cut from a buffer drawn 64 KiB at a time (text is most of it)."""
@@ -99,6 +106,39 @@ def present(node: Node) -> Drawer:
     return found
 
 
+def exists(node: Node) -> bool:
+    """Whether ``node`` has a non-null value (recursion cut by ``bundle.inline`` leaves some
+    without): Hypothesis leaves such branches, optional properties and array items out
+    on its own; the drawers do it by this."""
+    found: bool | None = node.memo.get("draw-exists")
+    if found is None:
+        found = node.memo["draw-exists"] = _exists(node)
+    return found
+
+
+def _admits(node: Node) -> bool:
+    """Whether ``node`` has a valid value, null included."""
+    return node.kind == "null" or node.nullable or exists(node)
+
+
+def _exists(node: Node) -> bool:
+    kind = node.kind
+    if kind in ("nothing", "null"):
+        return False
+    if kind in ("union", "types"):
+        return any(_admits(option) for option in node.options)
+    if kind == "enum":
+        return bool(node.values)
+    if kind == "object":
+        return all(_admits(node.properties[name]) for name in node.fixed)
+    if kind == "empty-array":
+        return bool(node.low == 0)
+    if kind == "array":
+        assert node.items is not None
+        return bool(node.low == 0) or _admits(node.items)
+    return True
+
+
 def _none(r: Draws) -> Any:
     return None
 
@@ -117,12 +157,11 @@ def _valid(node: Node) -> Drawer:
     if kind == "null":
         return _none
     if kind == "union":
-        options = [valid(option) for option in node.options]
-        return lambda r: options[below(r, len(options))](r)
+        return _one_of(node)
     if kind == "fallback":
         return lambda r: _from_pool(r, node)
     if node.nullable:
-        if node.kind == "nothing" or (node.kind == "empty-array" and node.low > 0):
+        if not exists(node):
             return _none
         value = present(node)
         return lambda r: None if r.random() < 0.5 else value(r)
@@ -133,11 +172,10 @@ def _present(node: Node) -> Drawer:
     kind = node.kind
     if kind in ("any", "union", "fallback"):
         return _not_null(valid(node))
-    if kind in ("nothing", "null"):
+    if not exists(node):
         return _nothing(node)
     if kind == "types":
-        options = [valid(option) for option in node.options]
-        return lambda r: options[below(r, len(options))](r)
+        return _one_of(node)
     if kind == "enum":
         values = node.values
         return lambda r: values[below(r, len(values))]
@@ -158,6 +196,13 @@ def _present(node: Node) -> Drawer:
     if kind == "boolean":
         return lambda r: r.random() < 0.5
     raise AssertionError(f"unknown node kind {kind}")  # pragma: no cover
+
+
+def _one_of(node: Node) -> Drawer:
+    options = [valid(option) for option in node.options if _admits(option)]
+    if not options:
+        return _nothing(node)
+    return lambda r: options[below(r, len(options))](r)
 
 
 def _not_null(draw: Drawer) -> Drawer:
@@ -195,14 +240,19 @@ def _number(node: Node) -> Drawer:
 def _object(node: Node) -> Drawer:
     fixed = [(name, valid(node.properties[name])) for name in node.fixed]
     unnamed = node.unnamed
-    optional = [(name, valid(node.properties[name])) for name in node.optional]
+    optional = [
+        (name, valid(node.properties[name]))
+        for name in node.optional
+        if _admits(node.properties[name])
+    ]
     low, high = node.low, node.high
 
     def draw(r: Draws) -> Any:
         out = {name: value(r) for name, value in fixed}
         for name in unnamed:
             out[name] = _json(r)
-        if optional:
+        if optional and r.budget > 0:
+            r.budget -= len(optional)
             if r.random() < 0.5:  # every optional property
                 for name, value in optional:
                     out[name] = value(r)
@@ -246,11 +296,18 @@ def _array(node: Node) -> Drawer:
     low: int = node.low
     short: int = node.short
     high: int = node.high
+    if not _admits(node.items):  # only the empty array (exists() says low is 0)
+        return lambda r: []
 
     def size(r: Draws) -> int:
+        if r.budget <= 0:
+            return low
         if r.random() < SHORT_ARRAY_ODDS:
-            return low + below(r, short - low + 1)
-        return low + below(r, high - low + 1)
+            found = low + below(r, short - low + 1)
+        else:
+            found = low + below(r, high - low + 1)
+        r.budget -= found
+        return found
 
     if not node.unique:
         return lambda r: [item(r) for _ in range(size(r))]
@@ -335,6 +392,20 @@ def _pool(node: Node, seed: int) -> list[Any]:
     return found
 
 
+def _reachable(root: Node, target: Target) -> bool:
+    """Whether every value on the way to ``target`` (and, to drop a name, its own) can exist."""
+    node, way = root, [root] if target.path or target.kind == "required" else []
+    for segment in target.path:
+        child = node.items if segment is None else node.properties.get(segment)
+        if child is None:
+            return False
+        node = child
+        way.append(node)
+    if target.kind != "required" and target.path:
+        way.pop()
+    return all(exists(step) for step in way)
+
+
 def _cache_directory() -> Path:
     """Where Hypothesis may keep its caches for us: the user's cache, else a temporary folder."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -351,12 +422,20 @@ def payloads(root: Node, seed: int) -> Iterator[Any]:
     draw = valid(root)
     r = Draws(seed)
     while True:
+        r.budget = BUDGET
         yield draw(r)
 
 
 def invalid_payloads(root: Node, found: Sequence[Target], seed: int) -> Iterator[InvalidPayload]:
-    """Payloads of ``root`` that each break one of ``found``, labelled, without end."""
-    present(root)
+    """Payloads of ``root`` that each break one of ``found``, labelled, without end.
+
+    Targets that only a value that cannot exist would lead to are left out (Hypothesis
+    leaves them out by rejecting the draws that try).
+    """
+    found = [target for target in found if _reachable(root, target)]
+    if not found:
+        raise ValueError("no constraint to break is reachable")
     r = Draws(seed)
     while True:
+        r.budget = BUDGET
         yield break_one(r, root, found)
