@@ -255,7 +255,7 @@ def test_the_bulk_stream_imports_no_hypothesis() -> None:
     assert done.stdout.strip() == "False"
 
 
-CATALOGUE_SAMPLE = 60
+CATALOGUE_SAMPLE = 30
 
 
 def test_bulk_payloads_of_the_catalogue_keep_their_promises() -> None:
