@@ -279,3 +279,42 @@ def test_bulk_payloads_of_the_catalogue_keep_their_promises() -> None:
                 }
                 assert (example.instance_path, example.keyword) in found, (name, engine, example)
                 assert {p for p, _ in found} == {example.instance_path}, (name, engine, example)
+
+
+STEP = {
+    "Step": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
+            "next": {"nullable": True, "oneOf": [{"$ref": "#/components/schemas/Step"}]},
+            "settings": {
+                "type": "object",
+                "nullable": True,
+                "properties": {"mode": {"type": "string", "enum": ["a", "b"]}},
+                "required": ["mode"],
+            },
+        },
+        "required": ["name"],
+    }
+}
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_bulk_payloads_leave_out_what_recursion_cut_off(depth: int) -> None:
+    """Past ``depth``, a recursive array stays empty and a recursive union null, as in the
+    strategies; invalid payloads still break only their label."""
+    contract = contract_of(STEP)
+    for payload in itertools.islice(payload_stream(contract, "Step", seed=2, depth=depth), 200):
+        assert contract.validate(payload, "Step").valid
+        if depth == 1:
+            assert payload.get("steps") in (None, [])
+            assert payload.get("next") is None
+    stream = invalid_payload_stream(contract, "Step", seed=2, depth=depth)
+    for example in itertools.islice(stream, 200):
+        found = {
+            (v.instance_path, v.keyword)
+            for v in contract.validate(example.payload, "Step").violations
+        }
+        assert (example.instance_path, example.keyword) in found, example
+        assert {path for path, _ in found} == {example.instance_path}, example

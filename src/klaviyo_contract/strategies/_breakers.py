@@ -176,8 +176,10 @@ def break_one(choose: Choices, root: Node, found: Sequence[Target]) -> InvalidPa
         child = node.properties[segment]
         mapping = dict(value)
         current = mapping.get(segment)
+        inside = bool(rest) or target.kind == "required"
         # A nullable object drawn as null: make it exist to reach (or drop) inside it.
-        if segment not in mapping or ((rest or target.kind == "required") and current is None):
+        # The target itself is replaced whole: it needs no value first.
+        if inside and current is None:
             current = choose.present(child)
         concrete.append(segment)
         mapping[segment] = place(child, current, rest)

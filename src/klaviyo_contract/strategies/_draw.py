@@ -126,7 +126,7 @@ def _exists(node: Node) -> bool:
     if kind in ("nothing", "null"):
         return False
     if kind in ("union", "types"):
-        return any(_admits(option) for option in node.options)
+        return any(exists(option) for option in node.options)
     if kind == "enum":
         return bool(node.values)
     if kind == "object":
