@@ -22,7 +22,7 @@ suppress_health_check=list(HealthCheck))`` and a test body that only counts):
 - ``bulk``: the whole ``klaviyo-contract generate NAME --count N --seed S`` process
   (``--bulk-count``, default 100,000; valid, then ``--invalid``), output to /dev/null:
   payloads a second of the whole process (start-up included), its peak RSS (from
-  ``wait4``), and the rate against the Hypothesis-driven and hand-written rows above;
+  ``/usr/bin/time``), and the rate against the Hypothesis-driven and hand-written rows above;
 - ``build``: in a fresh process each time (imports, ``Contract.default()`` and one
   trivial ``@given`` run done first, untimed), the time to build the strategy and
   draw its first example under ``@given``.
@@ -930,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
             "bulk: whole `klaviyo-contract generate NAME --count N --seed S [--invalid]` "
             "process, stdout to /dev/null;",
             "  seconds and payloads/s: median of the rounds; peak RSS: the largest "
-            "(wait4 ru_maxrss); ratios: against the @given rates of this run",
+            "(/usr/bin/time %M); ratios: against the @given rates of this run",
             "",
             bulk_table(bulks, rows),
         ]
