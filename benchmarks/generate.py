@@ -5,6 +5,7 @@ Run it from anywhere, with the dev environment's Python::
     python benchmarks/generate.py                       # 1,000 examples a measurement
     python benchmarks/generate.py --examples 200        # a quick smoke run
     python benchmarks/generate.py --only ours,hand      # skip hypothesis-jsonschema and build
+    python benchmarks/generate.py --only bulk,ours,hand # bulk generate beside @given
     python benchmarks/generate.py --profile             # and cProfile ours beside hand-written
 
 For each seed schema it runs, under Hypothesis' real engine (``@given`` with
@@ -18,6 +19,10 @@ suppress_health_check=list(HealthCheck))`` and a test body that only counts):
 - ``hjs``: hypothesis-jsonschema's ``from_schema`` on the same self-contained schema
   (``bundle.inline``); valid only (it has no invalid mode), and capped at
   ``--hjs-examples`` (default 100) examples because it is slow;
+- ``bulk``: the whole ``klaviyo-contract generate NAME --count N --seed S`` process
+  (``--bulk-count``, default 100,000; valid, then ``--invalid``), output to /dev/null:
+  payloads a second of the whole process (start-up included), its peak RSS (from
+  ``/usr/bin/time``), and the rate against the Hypothesis-driven and hand-written rows above;
 - ``build``: in a fresh process each time (imports, ``Contract.default()`` and one
   trivial ``@given`` run done first, untimed), the time to build the strategy and
   draw its first example under ``@given``.
@@ -44,13 +49,14 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from common import versions
+from common import cli_executable, versions
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
@@ -60,7 +66,7 @@ from klaviyo_contract import Contract, bundle
 from klaviyo_contract.strategies._formats import FORMAT_STRATEGIES
 
 SCHEMAS = ("CouponCodeCreateJobResponseObjectResource", "PostCatalogItemCreateJobResponse")
-MEASUREMENTS = ("ours", "hand", "hjs", "build")
+MEASUREMENTS = ("ours", "hand", "hjs", "bulk", "build")
 REPEATS = 3
 #: Untimed examples per strategy that warm it up (Hypothesis validates lazily).
 WARM_EXAMPLES = 20
@@ -71,6 +77,12 @@ WARM_SEED = 1
 TARGET_VS_HAND = 0.8
 TARGET_VS_HJS = 50.0
 TARGET_BUILD_SECONDS = 0.5
+#: Issue 14: bulk generate, whole process, at least this many payloads a second,
+#: under this peak RSS.
+TARGET_BULK_VALID = 5_000
+TARGET_BULK_INVALID = 2_000
+TARGET_BULK_RSS_MB = 100
+BULK_COUNT = 100_000
 PROFILE_EXAMPLES = 300
 PROFILE_TOP = 18
 
@@ -357,6 +369,118 @@ def measure_rates(
         for repeat, run in enumerate(row.runs):
             replay(contract, row, strategies[v], SEED + repeat, run)
     return rows
+
+
+# -- bulk generate, the whole process ----------------------------------------------------
+
+
+@dataclass
+class Bulk:
+    schema: str
+    kind: str  # valid | invalid
+    count: int
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return median(self.count / s for s in self.seconds if s > 0)
+
+
+def run_bulk(bulk: Bulk, seed: int) -> None:
+    """One ``generate`` process, output to /dev/null: its wall seconds and peak RSS.
+
+    Peak RSS comes from ``/usr/bin/time`` where present: a child's own ``ru_maxrss``
+    starts from this (larger) process's RSS at fork time on Linux.
+    """
+    command = [cli_executable(), "generate", bulk.schema, "--count", str(bulk.count)]
+    command += ["--seed", str(seed)] + (["--invalid"] if bulk.kind == "invalid" else [])
+    timer = "/usr/bin/time"
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, open(os.devnull, "wb") as sink:
+        if os.path.exists(timer):
+            command = [timer, "-f", "%M", "-o", rss.name, *command]
+        start = time.perf_counter()
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False)
+        seconds = time.perf_counter() - start
+        kilobytes = rss.read().strip().splitlines()
+    if done.returncode != 0:
+        bulk.error = done.stderr.decode(errors="replace").strip()[-200:] or "failed"
+        return
+    bulk.seconds.append(seconds)
+    if kilobytes and kilobytes[-1].isdigit():
+        bulk.rss_mb.append(int(kilobytes[-1]) / 1024)
+
+
+def measure_bulk(schemas: Iterable[str], count: int, repeats: int) -> list[Bulk]:
+    bulks = [Bulk(schema, kind, count) for schema in schemas for kind in ("valid", "invalid")]
+    for repeat in range(repeats):
+        for bulk in bulks:
+            if bulk.error:
+                continue
+            progress(f"bulk round {repeat + 1}/{repeats}: {bulk.schema} {bulk.kind}, {count:,}")
+            run_bulk(bulk, SEED + repeat)
+    return bulks
+
+
+def bulk_table(bulks: list[Bulk], rows: list[Row]) -> str:
+    lines: list[tuple[str, ...]] = [
+        (
+            "schema",
+            "kind",
+            "payloads",
+            "seconds",
+            "payloads/s",
+            "peak RSS MB",
+            "vs ours (Hypothesis)",
+            "vs hand-written",
+            "note",
+        )
+    ]
+    for bulk in bulks:
+        ours = next(
+            (
+                r
+                for r in rows
+                if r.variant.schema == bulk.schema
+                and r.variant.strategy == "ours"
+                and r.variant.kind == bulk.kind
+            ),
+            None,
+        )
+        hand = baseline(rows, bulk.schema, "hand")
+        lines.append(
+            (
+                bulk.schema,
+                bulk.kind,
+                f"{bulk.count:,}",
+                figure(median(bulk.seconds), ".2f"),
+                figure(bulk.rate, ",.0f"),
+                figure(max(bulk.rss_mb) if bulk.rss_mb else None, ".1f"),
+                ratio(bulk.rate, ours.rate if ours else None),
+                ratio(bulk.rate, hand.rate if hand else None),
+                f"FAILED: {bulk.error}" if bulk.error else "",
+            )
+        )
+    return aligned(lines, {0, 1, 8})
+
+
+def bulk_targets(bulks: list[Bulk]) -> list[str]:
+    lines = []
+    for bulk in bulks:
+        goal = TARGET_BULK_VALID if bulk.kind == "valid" else TARGET_BULK_INVALID
+        if bulk.rate is not None:
+            lines.append(
+                f"  {bulk.schema} bulk {bulk.kind} >= {goal:,}/s: {bulk.rate:,.0f}/s  "
+                f"{verdict(bulk.rate >= goal)}"
+            )
+        if bulk.rss_mb:
+            peak = max(bulk.rss_mb)
+            lines.append(
+                f"  {bulk.schema} bulk {bulk.kind} peak RSS < {TARGET_BULK_RSS_MB} MB: "
+                f"{peak:.1f} MB  {verdict(peak < TARGET_BULK_RSS_MB)}"
+            )
+    return lines
 
 
 # -- build time, each in a fresh process --------------------------------------------------
@@ -737,6 +861,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--examples", type=int, default=1_000, help="examples a measurement (default 1,000)"
     )
     parser.add_argument(
+        "--bulk-count",
+        type=int,
+        default=BULK_COUNT,
+        help=f"payloads a bulk generate process (default {BULK_COUNT:,})",
+    )
+    parser.add_argument(
         "--hjs-examples",
         type=int,
         default=100,
@@ -792,16 +922,28 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure_rates(
         contract, variants(args.schemas, only), args.examples, args.hjs_examples, args.repeats
     )
+    bulks = measure_bulk(args.schemas, args.bulk_count, args.repeats) if "bulk" in only else []
     builds = measure_builds(args.schemas, args.repeats) if "build" in only else []
+    if bulks:
+        report += [
+            "",
+            "bulk: whole `klaviyo-contract generate NAME --count N --seed S [--invalid]` "
+            "process, stdout to /dev/null;",
+            "  seconds and payloads/s: median of the rounds; peak RSS: the largest "
+            "(/usr/bin/time %M); ratios: against the @given rates of this run",
+            "",
+            bulk_table(bulks, rows),
+        ]
     if rows:
         report += ["", *rate_notes(), "", rate_table(rows)]
     if builds:
         report += ["", *build_notes(), "", build_table(builds)]
-    report += ["", *targets(rows, builds, args.schemas)]
+    report += ["", *targets(rows, builds, args.schemas), *bulk_targets(bulks)]
     if args.profile:
         report += ["", *profile(contract, args.schemas, min(args.examples, PROFILE_EXAMPLES))]
     print("\n".join(report))
-    return 1 if any(build.error for build in builds) else 0
+    failed = any(build.error for build in builds) or any(bulk.error for bulk in bulks)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -203,35 +203,64 @@ class GenerateOptions:
 
 
 def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
-    """NDJSON of generated payloads: the same seed always gives the same lines."""
-    try:
-        from . import strategies
-    except ImportError:
-        raise UsageError(
-            "generate needs Hypothesis: pip install 'klaviyo-contract[generate]'"
-        ) from None
-    from .generation import examples
+    """NDJSON of generated payloads, each written as it is made; the same seed, the same lines.
+
+    Draws from a seeded ``random.Random`` (no Hypothesis test engine, nothing written
+    to the working directory); without ``--seed`` the stream is that of seed 0. A
+    consumer that closes the pipe early (``| head``) ends it quietly, status 0.
+    """
+    import itertools
+
+    import orjson
+
+    from .strategies import invalid_payload_stream, payload_stream
 
     contract = load_contract(options.contract)
     contract.schema(options.name)
-    if options.invalid:
-        strategy = strategies.invalid_payloads(contract, options.name)
-    else:
-        strategy = strategies.payloads(contract, options.name)
-    for example in examples(strategy, count=options.count, seed=options.seed):
+    seed = 0 if options.seed is None else options.seed
+    try:
         if options.invalid:
-            line = {
-                "payload": example.payload,
-                "breaks": {
-                    "keyword": example.keyword,
-                    "instance_path": example.instance_path,
-                    "kind": example.kind,
-                    "description": example.description,
-                },
-            }
+            stream: Iterator[Any] = (
+                {
+                    "payload": example.payload,
+                    "breaks": {
+                        "keyword": example.keyword,
+                        "instance_path": example.instance_path,
+                        "kind": example.kind,
+                        "description": example.description,
+                    },
+                }
+                for example in invalid_payload_stream(contract, options.name, seed=seed)
+            )
         else:
-            line = example
-        stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            stream = payload_stream(contract, options.name, seed=seed)
+    except ValueError as error:  # no constraint to break
+        raise UsageError(str(error)) from None
+    binary = getattr(stdout, "buffer", None)
+
+    def line(value: Any) -> bytes:
+        try:
+            return orjson.dumps(value) + b"\n"
+        except (TypeError, ValueError):  # a lone surrogate, an integer past 64 bits
+            return (json.dumps(value, separators=(",", ":")) + "\n").encode()
+
+    try:
+        for value in itertools.islice(stream, options.count):
+            if binary is not None:
+                binary.write(line(value))
+                binary.flush()
+            else:
+                stdout.write(line(value).decode())
+                stdout.flush()
+    except BrokenPipeError:
+        _quiet_closed_pipe(stdout)
+    except ImportError as error:
+        raise UsageError(
+            f"schema {options.name} has parts only hypothesis-jsonschema can generate "
+            f"({error.name}): pip install 'klaviyo-contract[generate]'"
+        ) from None
+    except ValueError as error:
+        raise UsageError(f"cannot generate {options.name}: {error}") from None
     return OK
 
 
@@ -248,6 +277,13 @@ def _nothing_checked(summary: Summary, paths: Sequence[str]) -> str:
     skipped = summary.counts["skipped"]
     why = f" ({skipped} skipped: see their reasons with --format json)" if skipped else ""
     return f"no payloads found in {shown}: nothing was checked{why}; --allow-empty accepts that"
+
+
+def _quiet_closed_pipe(stdout: TextIO) -> None:
+    """The reader left: point stdout at devnull, so exiting does not flush into the pipe."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
 
 
 def _on_dask(contract: Contract, options: ValidateOptions, *, coverage: bool) -> Summary:

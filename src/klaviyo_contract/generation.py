@@ -1,4 +1,9 @@
-"""Draw examples from a strategy outside a test: reproducible by seed, for the CLI and reports."""
+"""Draw examples from a strategy outside a test, reproducible by seed.
+
+Bulk ``generate`` no longer runs Hypothesis' engine per payload (see
+``strategies._draw``); it uses this only for a pool of examples of the schema parts
+only hypothesis-jsonschema can draw (``pattern``, ``not``).
+"""
 
 from __future__ import annotations
 

@@ -10,20 +10,29 @@ Nothing inside a union's branches is a target: a value broken there fits no bran
 (or another one), and validators report it as the union's keyword at the union's
 place, not as the broken constraint. The union itself is broken instead, by a value
 that fits none of its branches.
+
+The mutation (:func:`break_one`) is written once over a :class:`Choices` (pick one
+of these, an index below n, a value of this node): Hypothesis makes the choices for
+``contract.invalid_payloads`` (they shrink), a seeded :class:`random.Random` for
+bulk ``generate``, and both label alike. No Hypothesis is imported here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..formats import FORMATS
 from ..model import InvalidPayload
 from ..pointers import pointer
 from ._build import Node, _conforms, _types
-from ._formats import FORMAT_BREAKERS
+from ._values import FORMAT_BREAKERS
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+T = TypeVar("T")
 
 #: A path through the schema: property names, and None for "some array item".
 Path = tuple[str | None, ...]
@@ -104,24 +113,38 @@ def _wrong_types(types: list[str]) -> list[str]:
     return [kind for kind in _WRONG_TYPED if kind not in allowed]
 
 
-def _broken(draw: Any, target: Target, value: Any) -> Any:
+class Choices(Protocol):
+    """What a mutation needs to choose: made by Hypothesis or by a seeded Random."""
+
+    def pick(self, options: Sequence[T]) -> T:
+        """One of ``options`` (shrinking towards the first)."""
+
+    def index(self, size: int) -> int:
+        """A whole number from 0 to ``size - 1``."""
+
+    def present(self, node: Node) -> Any:
+        """A valid, non-null value of ``node``."""
+
+
+def _broken(choose: Choices, target: Target, value: Any) -> Any:
     schema = target.node.schema
     if target.kind in ("type", "item-type"):
-        kind = draw(st.sampled_from(_wrong_types([k for k in _types(schema) if k != "null"])))
+        kind = choose.pick(_wrong_types([k for k in _types(schema) if k != "null"]))
         return _WRONG_TYPED[kind]
     if target.kind == "null":
         return None
     if target.kind in ("oneOf", "anyOf"):
-        return draw(st.sampled_from(target.values))
+        return choose.pick(target.values)
     if target.kind in ("enum", "discriminator"):
         enum = [item for item in schema["enum"] if item is not None]
+        candidates: list[Any]
         if enum and all(isinstance(item, str) for item in enum):
             candidates = [f"{enum[0]}-x", "", enum[0].upper() + "?", "unknown"]
         else:
             candidates = [max((i for i in enum if isinstance(i, int)), default=0) + 1, "unknown"]
-        return draw(st.sampled_from([c for c in candidates if c not in enum]))
+        return choose.pick([c for c in candidates if c not in enum])
     if target.kind == "format":
-        return draw(st.sampled_from(FORMAT_BREAKERS[schema["format"]]))
+        return choose.pick(FORMAT_BREAKERS[schema["format"]])
     if target.kind == "required":
         broken = dict(value)
         broken.pop(target.name, None)
@@ -129,48 +152,52 @@ def _broken(draw: Any, target: Target, value: Any) -> Any:
     raise AssertionError(f"unknown target kind {target.kind}")  # pragma: no cover
 
 
-def invalid_payloads(root: Node, found: list[Target]) -> st.SearchStrategy[InvalidPayload]:
-    """Valid payloads of ``root`` with one of ``found`` broken, labelled."""
+def break_one(choose: Choices, root: Node, found: Sequence[Target]) -> InvalidPayload:
+    """A valid payload of ``root`` with one of ``found`` broken, labelled."""
+    target = choose.pick(found)
+    concrete: list[str | int] = []
 
-    @st.composite
-    def build(draw: Any) -> InvalidPayload:
-        target = draw(st.sampled_from(found))
-        concrete: list[str | int] = []
+    def place(node: Node, value: Any, path: Path) -> Any:
+        if not path:
+            return _broken(choose, target, value)
+        segment, rest = path[0], path[1:]
+        if segment is None:
+            assert node.items is not None
+            items = (
+                list(value) if isinstance(value, list) and value else [choose.present(node.items)]
+            )
+            index = choose.index(len(items))
+            concrete.append(index)
+            current = items[index]
+            if (rest or target.kind == "required") and current is None:
+                current = choose.present(node.items)
+            items[index] = place(node.items, current, rest)
+            return items
+        child = node.properties[segment]
+        mapping = dict(value)
+        current = mapping.get(segment)
+        inside = bool(rest) or target.kind == "required"
+        # A nullable object drawn as null: make it exist to reach (or drop) inside it.
+        # The target itself is replaced whole: it needs no value first.
+        if inside and current is None:
+            current = choose.present(child)
+        concrete.append(segment)
+        mapping[segment] = place(child, current, rest)
+        return mapping
 
-        def place(node: Node, value: Any, path: Path) -> Any:
-            if not path:
-                return _broken(draw, target, value)
-            segment, rest = path[0], path[1:]
-            if segment is None:
-                assert node.items is not None
-                items = (
-                    list(value) if isinstance(value, list) and value else [draw(node.items.present)]
-                )
-                index = draw(st.integers(0, len(items) - 1))
-                concrete.append(index)
-                current = items[index]
-                if (rest or target.kind == "required") and current is None:
-                    current = draw(node.items.present)
-                items[index] = place(node.items, current, rest)
-                return items
-            child = node.properties[segment]
-            mapping = dict(value)
-            current = mapping.get(segment)
-            # A nullable object drawn as null: make it exist to reach (or drop) inside it.
-            if segment not in mapping or ((rest or target.kind == "required") and current is None):
-                current = draw(child.present)
-            concrete.append(segment)
-            mapping[segment] = place(child, current, rest)
-            return mapping
+    start = choose.present(root) if target.path or target.kind == "required" else None
+    payload = place(root, start, target.path)
+    return InvalidPayload(
+        payload=payload,
+        keyword=target.keyword,
+        instance_path=pointer(concrete),
+        kind=target.kind,
+        description=target.describe(),
+    )
 
-        start = draw(root.present) if target.path or target.kind == "required" else None
-        payload = place(root, start, target.path)
-        return InvalidPayload(
-            payload=payload,
-            keyword=target.keyword,
-            instance_path=pointer(concrete),
-            kind=target.kind,
-            description=target.describe(),
-        )
 
-    return build()
+def invalid_payloads(root: Node, found: list[Target]) -> SearchStrategy[InvalidPayload]:
+    """A Hypothesis strategy of valid payloads of ``root`` with one of ``found`` broken."""
+    from ._hypothesis import invalid_payloads as strategy
+
+    return strategy(root, found)

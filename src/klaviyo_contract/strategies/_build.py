@@ -1,12 +1,20 @@
-"""The dialect's self-contained schema -> a tree of Hypothesis strategies.
+"""The dialect's self-contained schema -> a tree that describes its payloads' shapes.
+
+The tree is a plain description (objects with required and optional properties,
+nullable values, enums, type unions, arrays with their length distribution,
+strings with a format, bounded numbers, ``oneOf``/``anyOf`` branches), and two
+interpreters read it: :mod:`._hypothesis` makes Hypothesis strategies of it (for
+``contract.payloads``: they shrink), :mod:`._draw` draws from a seeded
+:class:`random.Random` (for bulk ``generate``: no test engine per example). Both
+follow the distributions written here, and the invalid payloads of both are made by
+the same mutations (:mod:`._breakers`). This module imports no Hypothesis.
 
 hypothesis-jsonschema canonicalises and filters its way to a strategy, which costs
 tens of milliseconds an example on Klaviyo's response schemas; their shapes are
-simple (typed objects, enums, formats, arrays, nullable unions), so each node is
-built directly from Hypothesis' own strategies (``fixed_dictionaries``, ``lists``,
-``sampled_from``, ...), and only what they cannot express well (``not``, ``pattern``,
-an ``allOf`` whose branches do not merge) is handed to hypothesis-jsonschema. Every
-node keeps its children so invalid payloads can reach any place in a valid one.
+simple, so each node is described directly, and only what the tree cannot express
+well (``not``, ``pattern``, an ``allOf`` whose branches do not merge) is a
+``fallback`` node handed to hypothesis-jsonschema. Every node keeps its children so
+invalid payloads can reach any place in a valid one.
 
 Klaviyo's ``allOf`` (a resource, and a partial schema adding attributes to it) is
 merged into one schema (:func:`merge_all_of`); its ``oneOf`` is a union, a value of
@@ -16,43 +24,92 @@ any branch (the dialect reads it as "at least one"); arrays whose items cannot e
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
+import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from hypothesis import strategies as st
-from hypothesis.errors import HypothesisWarning
-
-from ._formats import FORMAT_STRATEGIES
+from ._values import FORMAT_NAMES
 
 #: Bounds for numbers without their own: JSON interoperable integers (RFC 8259 6).
-_LARGEST_SAFE = 2**53 - 1
+LARGEST_SAFE = 2**53 - 1
 #: Arrays without maxItems: most short, some as long as Klaviyo's relationship pages.
-_LONG_ARRAY = 250
-_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:$"
+LONG_ARRAY = 250
+#: Nine arrays in ten are short (up to this many items), the rest any length to the bound.
+SHORT_ARRAY = 3
+SHORT_ARRAY_ODDS = 0.9
+#: Counts and totals are small and non-negative in practice: half the numbers are.
+SMALL_NUMBER = 10_000
+#: Strings without a format or maxLength: up to this many characters.
+TEXT_LENGTH = 40
+#: Free-form maps without maxProperties: up to this many entries.
+MAP_SIZE = 3
 
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=12))
-_JSON = st.recursive(
-    _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
+Kind = Literal[
+    "any",
+    "nothing",
+    "null",
+    "fallback",
+    "union",
+    "types",
+    "enum",
+    "object",
+    "map",
+    "array",
+    "empty-array",
+    "string",
+    "integer",
+    "number",
+    "boolean",
+]
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
-    """One schema position: its strategies and the nodes below it."""
+    """One schema position: what its values look like, and the nodes below it.
+
+    ``present`` values are the non-null ones (to step into a nullable object or
+    array); ``valid`` ones add null half the time where ``nullable`` is set. What
+    each kind uses:
+
+    - ``union``/``types``: ``options`` (a value of any of them);
+    - ``enum``: ``values`` (never null: that is ``nullable``);
+    - ``object``: ``properties``, ``fixed`` (required names it describes),
+      ``unnamed`` (required names it does not: any JSON), ``low``/``high`` its
+      number of properties;
+    - ``map`` (free-form object), ``array``: ``low``/``high`` the size, ``short``
+      the bound of the short arrays, ``unique``, ``items``;
+    - ``string``: ``fmt`` or ``low``/``high`` its length;
+    - ``integer``/``number``: ``low``/``high`` (exclusive where ``exclude_low``/
+      ``exclude_high``), ``small_low``/``small_high`` the small ones;
+    - ``fallback``: ``schema`` (hypothesis-jsonschema draws it).
+    """
 
     schema: Any
-    valid: st.SearchStrategy[Any]
-    #: Valid values that are not null (to step into a nullable object or array).
-    present: st.SearchStrategy[Any]
+    kind: Kind
+    nullable: bool = False
+    options: tuple[Node, ...] = ()
+    values: tuple[Any, ...] = ()
     properties: dict[str, Node] = field(default_factory=dict)
+    #: The schema's own ``required`` (breakers remove each in turn).
     required: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    unnamed: tuple[str, ...] = ()
     items: Node | None = None
+    low: Any = 0
+    high: Any = None
+    short: int = 0
+    unique: bool = False
+    fmt: str | None = None
+    exclude_low: bool = False
+    exclude_high: bool = False
+    small_low: int = 0
+    small_high: int = 0
+    #: Each interpreter keeps what it made of this node here.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(name for name in self.properties if name not in self.fixed)
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -62,7 +119,7 @@ def _types(schema: dict[str, Any]) -> list[str]:
     return list(kind) if isinstance(kind, list) else [kind]
 
 
-def _conforms(schema: Any) -> Callable[[Any], bool]:
+def _conforms(schema: Any) -> Any:
     import jsonschema_rs
 
     # jsonschema-rs' built-in formats follow the dialect's rules (tests/engines).
@@ -72,60 +129,53 @@ def _conforms(schema: Any) -> Callable[[Any], bool]:
     return validator.is_valid
 
 
-def _fallback(schema: Any) -> st.SearchStrategy[Any]:
-    from hypothesis_jsonschema import from_schema
-
-    with warnings.catch_warnings():
-        # Our format strategies replace its standard ones on purpose.
-        warnings.simplefilter("ignore", HypothesisWarning)
-        return from_schema(schema, custom_formats=dict(FORMAT_STRATEGIES))
-
-
-def _string(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+def _string(schema: dict[str, Any]) -> Node:
     fmt = schema.get("format")
-    if fmt in FORMAT_STRATEGIES:
-        return FORMAT_STRATEGIES[fmt]
+    if fmt in FORMAT_NAMES:
+        return Node(schema, "string", fmt=fmt)
     if "pattern" in schema:
         keep = ("pattern", "minLength", "maxLength")
-        return _fallback({"type": "string", **{k: schema[k] for k in keep if k in schema}})
+        return Node({"type": "string", **{k: schema[k] for k in keep if k in schema}}, "fallback")
     low, high = schema.get("minLength", 0), schema.get("maxLength")
-    ceiling = high if high is not None else max(low, 40)
-    return st.text(min_size=low, max_size=ceiling)
+    return Node(schema, "string", low=low, high=high if high is not None else max(low, TEXT_LENGTH))
 
 
-def _number(schema: dict[str, Any], integer: bool) -> st.SearchStrategy[Any]:
-    low = schema.get("minimum", -_LARGEST_SAFE)
-    high = schema.get("maximum", _LARGEST_SAFE)
+def _number(schema: dict[str, Any], integer: bool) -> Node:
+    low = schema.get("minimum", -LARGEST_SAFE)
+    high = schema.get("maximum", LARGEST_SAFE)
     step = 1 if integer else 0
     if "exclusiveMinimum" in schema:
         low = schema["exclusiveMinimum"] + step
     if "exclusiveMaximum" in schema:
         high = schema["exclusiveMaximum"] - step
-    # Counts and totals are small and non-negative in practice: favour those.
-    small_low, small_high = max(int(low), 0), min(int(high), 10_000)
-    whole = st.integers(int(low), int(high))
-    small = st.integers(small_low, small_high) if small_low <= small_high else whole
     if integer:
-        return st.one_of(small, whole)
-    floats = st.floats(
-        low,
-        high,
-        allow_nan=False,
-        allow_infinity=False,
-        exclude_min="exclusiveMinimum" in schema,
-        exclude_max="exclusiveMaximum" in schema,
+        low, high = int(low), int(high)
+    small_low, small_high = max(math.ceil(low), 0), min(math.floor(high), SMALL_NUMBER)
+    if not integer:  # the small ones are whole numbers inside the exclusive bounds
+        small_low += "exclusiveMinimum" in schema and small_low == low
+        small_high -= "exclusiveMaximum" in schema and small_high == high
+    if small_low > small_high:  # no small ones
+        small_low, small_high = 0, -1
+    return Node(
+        schema,
+        "integer" if integer else "number",
+        low=low,
+        high=high,
+        exclude_low=not integer and "exclusiveMinimum" in schema,
+        exclude_high=not integer and "exclusiveMaximum" in schema,
+        small_low=small_low,
+        small_high=small_high,
     )
-    return st.one_of(small, floats)
 
 
 class Builder:
-    """Builds (and remembers) the node of every schema position of one schema."""
+    """Builds the node of every schema position of one schema."""
 
     def node(self, schema: Any) -> Node:
         if schema is True or schema == {}:
-            return Node(schema, _JSON, _JSON.filter(lambda value: value is not None))
+            return Node(schema, "any")
         if schema is False:
-            return Node(schema, st.nothing(), st.nothing())
+            return Node(schema, "nothing")
         if not isinstance(schema, dict):  # pragma: no cover - schemas are objects or booleans
             raise TypeError(f"not a schema: {schema!r}")
         if "allOf" in schema:
@@ -140,46 +190,41 @@ class Builder:
             "patternProperties",
             "contains",
         } & schema.keys():
-            strategy = _fallback(schema)
-            return Node(schema, strategy, strategy.filter(lambda value: value is not None))
+            return Node(schema, "fallback")
         for keyword in ("oneOf", "anyOf"):
             if keyword in schema:
                 return self._union(schema, keyword)
         types = _types(schema)
         nullable = "null" in types or None in schema.get("enum", ())
         if types == ["null"]:
-            return Node(schema, st.none(), st.nothing())
+            return Node(schema, "null")
         node = self._present(schema, [kind for kind in types if kind != "null"])
-        if nullable:
-            # Real queued jobs carry several nulls: make null as likely as a value.
-            node.valid = st.one_of(st.none(), node.present)
+        # Real queued jobs carry several nulls: make null as likely as a value.
+        node.nullable = nullable and node.kind not in ("any", "fallback")
         return node
 
     def _union(self, schema: dict[str, Any], keyword: str) -> Node:
         # ``oneOf`` as the dialect reads it: a value of any branch will do, so no
         # filter for "exactly one" (which Klaviyo's overlapping unions never pass).
         rest = {key: value for key, value in schema.items() if key != keyword}
-        branches = [
+        branches = tuple(
             self.node(_conjoin(rest, branch) if rest else branch) for branch in schema[keyword]
-        ]
-        strategy = st.one_of([branch.valid for branch in branches])
-        return Node(schema, strategy, strategy.filter(lambda value: value is not None))
+        )
+        return Node(schema, "union", options=branches)
 
     def _present(self, schema: dict[str, Any], types: list[str]) -> Node:
         enum = schema.get("enum")
         if enum is not None:
-            values = [value for value in enum if value is not None]
-            strategy = st.sampled_from(values) if values else st.nothing()
-            return Node(schema, strategy, strategy)
+            values = tuple(value for value in enum if value is not None)
+            return Node(schema, "enum" if values else "nothing", values=values)
         if not types:
             types = [kind for kind in ("object", "array", "string") if _implies(schema, kind)]
         if not types:
-            return Node(schema, _JSON, _JSON.filter(lambda value: value is not None))
-        nodes = [self._typed(schema, kind) for kind in types]
+            return Node(schema, "any")
+        nodes = tuple(self._typed(schema, kind) for kind in types)
         if len(nodes) == 1:
             return nodes[0]
-        strategy = st.one_of([node.valid for node in nodes])
-        merged = Node(schema, strategy, strategy)
+        merged = Node(schema, "types", options=nodes)
         for node in nodes:
             merged.properties.update(node.properties)
             merged.required = merged.required or node.required
@@ -191,74 +236,53 @@ class Builder:
             return self._object(schema)
         if kind == "array":
             return self._array(schema)
-        strategy: st.SearchStrategy[Any]
         if kind == "string":
-            strategy = _string(schema)
-        elif kind in ("integer", "number"):
-            strategy = _number(schema, integer=kind == "integer")
-        elif kind == "boolean":
-            strategy = st.booleans()
-        else:
-            strategy = st.nothing()
-        return Node(schema, strategy, strategy)
+            return _string(schema)
+        if kind in ("integer", "number"):
+            return _number(schema, integer=kind == "integer")
+        if kind == "boolean":
+            return Node(schema, "boolean")
+        return Node(schema, "nothing")
 
     def _object(self, schema: dict[str, Any]) -> Node:
         properties = {name: self.node(sub) for name, sub in schema.get("properties", {}).items()}
-        required = tuple(name for name in schema.get("required", ()) if name in properties)
-        unnamed = [name for name in schema.get("required", ()) if name not in properties]
-        fixed = {name: properties[name].valid for name in required}
-        fixed.update(dict.fromkeys(unnamed, _JSON))
-        optional = {name: node.valid for name, node in properties.items() if name not in required}
-        # Klaviyo sends its optional attributes nearly always (null rather than absent):
-        # half the examples carry every one, the other half a random subset, which is
-        # also where shrinking goes.
-        strategy: st.SearchStrategy[Any] = st.fixed_dictionaries(fixed, optional=optional)
-        if optional:
-            strategy = st.one_of(strategy, st.fixed_dictionaries({**fixed, **optional}))
+        required = tuple(schema.get("required", ()))
         low, high = schema.get("minProperties", 0), schema.get("maxProperties")
         if not properties and schema.get("additionalProperties", True) is not False:
             # A free-form map (``maxProperties: 0`` makes it always empty).
-            ceiling = max(low, 3) if high is None else high
-            strategy = st.dictionaries(
-                st.text(alphabet=_ID_ALPHABET, min_size=1, max_size=12),
-                _SCALARS,
-                min_size=low,
-                max_size=ceiling,
-            )
-        elif low or high is not None:
-            strategy = strategy.filter(
-                lambda value: low <= len(value) <= (high if high is not None else len(value))
-            )
-        return Node(schema, strategy, strategy, properties, tuple(schema.get("required", ())))
+            ceiling = max(low, MAP_SIZE) if high is None else high
+            return Node(schema, "map", required=required, low=low, high=ceiling)
+        # Klaviyo sends its optional attributes nearly always (null rather than absent):
+        # half the payloads carry every one, the other half a random subset.
+        return Node(
+            schema,
+            "object",
+            properties=properties,
+            required=required,
+            fixed=tuple(name for name in required if name in properties),
+            unnamed=tuple(name for name in required if name not in properties),
+            low=low,
+            high=high,
+        )
 
     def _array(self, schema: dict[str, Any]) -> Node:
         items = self.node(schema.get("items", True))
         low, high = schema.get("minItems", 0), schema.get("maxItems")
         if items.schema is False:
             # Items cut off by bounded recursion: only the empty array fits.
-            strategy: st.SearchStrategy[Any] = st.just([]) if low == 0 else st.nothing()
-            return Node(schema, strategy, strategy, items=items)
-        unique = bool(schema.get("uniqueItems"))
+            return Node(schema, "empty-array", items=items, low=low)
         # Hypothesis' own list sizes average about five; Klaviyo's relationship pages run
-        # to hundreds. Nine arrays in ten are short, the rest any length to the bound;
-        # sizes shrink to the shortest.
-        ceiling = high if high is not None else max(low, _LONG_ARRAY)
-        short = min(ceiling, max(low, 3))
-        sizes = st.tuples(
-            st.integers(0, 9), st.integers(low, short), st.integers(low, ceiling)
-        ).map(lambda pick: pick[1] if pick[0] < 9 else pick[2])
-        strategy = sizes.flatmap(
-            lambda size: st.lists(items.valid, min_size=size, max_size=size, unique_by=_key(unique))
+        # to hundreds. Nine arrays in ten are short, the rest any length to the bound.
+        ceiling = high if high is not None else max(low, LONG_ARRAY)
+        return Node(
+            schema,
+            "array",
+            items=items,
+            low=low,
+            high=ceiling,
+            short=min(ceiling, max(low, SHORT_ARRAY)),
+            unique=bool(schema.get("uniqueItems")),
         )
-        return Node(schema, strategy, strategy, items=items)
-
-
-def _key(unique: bool) -> Callable[[Any], Any] | None:
-    if not unique:
-        return None
-    import json
-
-    return lambda value: json.dumps(value, sort_keys=True)
 
 
 def _implies(schema: dict[str, Any], kind: str) -> bool:

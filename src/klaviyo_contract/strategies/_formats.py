@@ -11,6 +11,10 @@ from datetime import date, timedelta, timezone
 
 from hypothesis import strategies as st
 
+from ._values import FORMAT_BREAKERS
+
+__all__ = ["FORMAT_BREAKERS", "FORMAT_STRATEGIES"]
+
 _DAY = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 _FRACTION = st.one_of(
     st.just(""),
@@ -71,19 +75,4 @@ FORMAT_STRATEGIES: dict[str, st.SearchStrategy[str]] = {
     "uri": uris,
     "email": emails,
     "uuid": uuids,
-}
-
-#: Format name -> strings that break it, for invalid payloads (each rejected by its rule).
-FORMAT_BREAKERS: dict[str, tuple[str, ...]] = {
-    "date-time": (
-        "2024-10-28 14:05:02",
-        "2024-10-28T14:05:02",
-        "yesterday",
-        "2024-02-30T00:00:00Z",
-    ),
-    "date": ("2024-02-30", "28/10/2024", "2024-1-1"),
-    "time": ("14:05:02", "25:00:00Z", "2pm"),
-    "uri": ("not a uri", "/api/coupon-codes/", "https://a.klaviyo.com/a b"),
-    "email": ("no-at-sign", "two@@example.com", "a@b@c"),
-    "uuid": ("not-a-uuid", "2eb8aa08aa9811eab4aa73b441d16380"),
 }
