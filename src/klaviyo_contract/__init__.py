@@ -9,12 +9,15 @@ from .errors import (
     CaseFileError,
     ContractError,
     ContractViolation,
+    GenerationError,
     InputError,
     NoSchemaFor,
+    OutputError,
     PayloadTooDeep,
     SchemaSetError,
     UnknownSchema,
     UnresolvableRef,
+    UsageError,
 )
 from .model import Exchange, Problem, Record, Result, Source, Summary, Violation
 
@@ -24,8 +27,10 @@ __all__ = [
     "ContractError",
     "ContractViolation",
     "Exchange",
+    "GenerationError",
     "InputError",
     "NoSchemaFor",
+    "OutputError",
     "PayloadTooDeep",
     "Problem",
     "Record",
@@ -35,6 +40,7 @@ __all__ = [
     "Summary",
     "UnknownSchema",
     "UnresolvableRef",
+    "UsageError",
     "Violation",
     "__version__",
 ]

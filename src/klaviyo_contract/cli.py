@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import engines, progress
 from .contract import Contract
-from .errors import ContractError, UsageError
+from .errors import ContractError, GenerationError, UsageError
 from .model import Summary
 from .parallel import available_cpus
 
@@ -234,7 +234,7 @@ def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
             )
         else:
             stream = payload_stream(contract, options.name, seed=seed)
-    except ValueError as error:  # no constraint to break
+    except GenerationError as error:  # no constraint to break
         raise UsageError(str(error)) from None
     binary = getattr(stdout, "buffer", None)
 
@@ -259,7 +259,7 @@ def generate(options: GenerateOptions, stdout: TextIO, stderr: TextIO) -> int:
             f"schema {options.name} has parts only hypothesis-jsonschema can generate "
             f"({error.name}): pip install 'klaviyo-contract[generate]'"
         ) from None
-    except ValueError as error:
+    except GenerationError as error:
         raise UsageError(f"cannot generate {options.name}: {error}") from None
     return OK
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from . import dialect, pointers
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -971,10 +972,10 @@ class Coverage:
         """Add ``other``'s counts to this one (in place; returns self).
 
         Raises:
-            ValueError: ``other`` counts another contract.
+            UsageError: ``other`` counts another contract.
         """
         if other.plan.fingerprint != self.plan.fingerprint:
-            raise ValueError("cannot merge coverage of two different contracts")
+            raise UsageError("cannot merge coverage of two different contracts")
         counts = self.counts
         for index, number in enumerate(other.counts):
             if number:
@@ -1022,10 +1023,10 @@ class Coverage:
         """The Coverage :meth:`state` described, over ``plan``.
 
         Raises:
-            ValueError: the state counts another contract.
+            UsageError: the state counts another contract.
         """
         if state["fingerprint"] != plan.fingerprint:
-            raise ValueError("cannot read coverage of another contract")
+            raise UsageError("cannot read coverage of another contract")
         coverage = cls(plan)
         for index, number in state["counts"].items():
             coverage.counts[int(index)] = number

@@ -176,3 +176,8 @@ class PayloadTooDeep(ContractError, ValueError):
             "past Python's recursion limit no engine can follow it; "
             "flatten that value or check it apart"
         )
+
+
+class GenerationError(ContractError, ValueError):
+    """No payload (or no invalid payload) of a schema can be drawn: its constraints
+    contradict each other, or it has no constraint to break."""

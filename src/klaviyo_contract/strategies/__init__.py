@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import bundle
+from ..errors import GenerationError
 from ..model import InvalidPayload
 from ._breakers import Target, targets
 from ._build import Builder, Node
@@ -92,7 +93,7 @@ def _targets(root: Node, name: str, *, strategy: bool = True) -> list[Target]:
     found = targets(root)
     if not found:
         message = f"schema {name!r} has no constraint to break"
-        raise _invalid_argument(message) if strategy else ValueError(message)
+        raise _invalid_argument(message) if strategy else GenerationError(message)
     return found
 
 
@@ -168,7 +169,7 @@ def invalid_payload_stream(
 
     Raises:
         UnknownSchema: no schema has that name.
-        ValueError: the schema has no constraint to break.
+        GenerationError: the schema has no constraint to break.
     """
     from ._draw import invalid_payloads as stream
 

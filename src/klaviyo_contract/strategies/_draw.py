@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..errors import GenerationError
 from ..model import InvalidPayload
 from ._breakers import Target, break_one
 from ._build import SHORT_ARRAY_ODDS, TEXT_LENGTH, Node
@@ -145,7 +146,7 @@ def _none(r: Draws) -> Any:
 
 def _nothing(node: Node) -> Drawer:
     def fail(r: Draws) -> Any:
-        raise ValueError(f"no value fits the schema {json.dumps(node.schema)[:200]}")
+        raise GenerationError(f"no value fits the schema {json.dumps(node.schema)[:200]}")
 
     return fail
 
@@ -211,7 +212,7 @@ def _not_null(draw: Drawer) -> Drawer:
             found = draw(r)
             if found is not None:
                 return found
-        raise ValueError("no value that is not null found")
+        raise GenerationError("no value that is not null found")
 
     return value
 
@@ -270,7 +271,7 @@ def _object(node: Node) -> Drawer:
             out = draw(r)
             if low <= len(out) and (high is None or len(out) <= high):
                 return out
-        raise ValueError(f"no object of {low} to {high} properties found")
+        raise GenerationError(f"no object of {low} to {high} properties found")
 
     return bounded
 
@@ -321,7 +322,7 @@ def _array(node: Node) -> Drawer:
             value = item(r)
             seen.setdefault(json.dumps(value, sort_keys=True), value)
         if len(seen) < low:
-            raise ValueError(f"no {low} distinct items found")
+            raise GenerationError(f"no {low} distinct items found")
         return list(seen.values())
 
     return unique
@@ -388,7 +389,7 @@ def _pool(node: Node, seed: int) -> list[Any]:
     finally:
         configuration.set_hypothesis_home_dir(before)
     if not found:
-        raise ValueError(f"no value fits the schema {json.dumps(node.schema)[:200]}")
+        raise GenerationError(f"no value fits the schema {json.dumps(node.schema)[:200]}")
     return found
 
 
@@ -434,7 +435,7 @@ def invalid_payloads(root: Node, found: Sequence[Target], seed: int) -> Iterator
     """
     found = [target for target in found if _reachable(root, target)]
     if not found:
-        raise ValueError("no constraint to break is reachable")
+        raise GenerationError("no constraint to break is reachable")
     r = Draws(seed)
     while True:
         r.budget = BUDGET
