@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..errors import UsageError
 
@@ -37,16 +37,21 @@ class Writer(Protocol):
     def __call__(self, summary: Summary, out: TextIO, options: ReportOptions) -> None: ...
 
 
-class _Writers(Mapping[str, Writer]):
-    """Format name -> the ``write`` of its module, imported when first looked up: a
-    run imports the one writer it uses (XML and SARIF cost startup otherwise)."""
+_W = TypeVar("_W")
 
-    def __init__(self, modules: dict[str, str]) -> None:
+
+class LazyWriters(Mapping[str, _W]):
+    """Format name -> the ``write`` of its module in ``package``, imported when first
+    looked up: a run imports the one writer it uses (XML and SARIF cost startup
+    otherwise), while the names are there for the CLI's ``--format`` choices."""
+
+    def __init__(self, package: str, modules: dict[str, str]) -> None:
+        self._package = package
         self._modules = modules
 
-    def __getitem__(self, fmt: str) -> Writer:
-        module = importlib.import_module(f"{__name__}.{self._modules[fmt]}")
-        writer: Writer = module.write
+    def __getitem__(self, fmt: str) -> _W:
+        module = importlib.import_module(f"{self._package}.{self._modules[fmt]}")
+        writer: _W = module.write
         return writer
 
     def __iter__(self) -> Iterator[str]:
@@ -57,8 +62,9 @@ class _Writers(Mapping[str, Writer]):
 
 
 #: Format name -> writer; the CLI's ``--format`` choices come from this table.
-WRITERS: Mapping[str, Writer] = _Writers(
-    {"text": "text", "json": "json_", "junit": "junit", "github": "github", "sarif": "sarif"}
+WRITERS: Mapping[str, Writer] = LazyWriters(
+    __name__,
+    {"text": "text", "json": "json_", "junit": "junit", "github": "github", "sarif": "sarif"},
 )
 
 

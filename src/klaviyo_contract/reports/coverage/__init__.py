@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ...errors import UsageError
+from .. import LazyWriters
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -25,27 +25,9 @@ class CoverageWriter(Protocol):
     def __call__(self, model: Mapping[str, Any], out: TextIO) -> None: ...
 
 
-class _Writers(Mapping[str, CoverageWriter]):
-    """Format name -> the ``write`` of its module, imported when first looked up."""
-
-    def __init__(self, modules: dict[str, str]) -> None:
-        self._modules = modules
-
-    def __getitem__(self, fmt: str) -> CoverageWriter:
-        module = importlib.import_module(f"{__name__}.{self._modules[fmt]}")
-        writer: CoverageWriter = module.write
-        return writer
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-
 #: Format name -> writer; the CLI's ``coverage --format`` choices come from this table.
-COVERAGE_WRITERS: Mapping[str, CoverageWriter] = _Writers(
-    {"text": "text", "json": "json_", "markdown": "markdown", "html": "html"}
+COVERAGE_WRITERS: Mapping[str, CoverageWriter] = LazyWriters(
+    __name__, {"text": "text", "json": "json_", "markdown": "markdown", "html": "html"}
 )
 
 
