@@ -275,7 +275,11 @@ def _nothing_checked(summary: Summary, paths: Sequence[str]) -> str:
     shown = ", ".join("<stdin>" if path == "-" else path for path in paths[:3])
     shown += f" and {len(paths) - 3} more" if len(paths) > 3 else ""
     skipped = summary.counts["skipped"]
-    why = f" ({skipped} skipped: see their reasons with --format json)" if skipped else ""
+    why = ""
+    if skipped:
+        first = next(iter(summary.problems))
+        more = f"; {skipped - 1} more, --allow-empty lists them" if skipped > 1 else ""
+        why = f" (skipped {first.source}: {first.reason}{more})"
     return f"no payloads found in {shown}: nothing was checked{why}; --allow-empty accepts that"
 
 
