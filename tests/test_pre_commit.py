@@ -68,7 +68,7 @@ def test_the_manifest_is_one_python_hook_running_validate_on_filenames():
     assert entry["id"] == HOOK_ID
     assert entry["name"] == "klaviyo-contract"
     assert entry["language"] == "python"
-    assert entry["entry"] == "klaviyo-contract validate"
+    assert entry["entry"] == "klaviyo-contract validate --allow-empty"
     assert entry["pass_filenames"] is True
 
 
@@ -192,6 +192,16 @@ def test_the_hook_passes_conforming_captures_and_leaves_other_files_alone(hook_r
     assert done.returncode == 0
     assert re.search(r"^klaviyo-contract\.+Passed$", done.stdout, re.MULTILINE)
     assert checked(done.stdout) == 4
+
+
+@needs_git
+def test_a_commit_of_only_off_contract_responses_passes(hook_repo, captures):
+    """The commit chose the files: a cassette of other endpoints is no empty gate."""
+    har = {"log": {"version": "1.2", "entries": []}}
+    (captures / "captures" / "lists.har").write_text(json.dumps(har))
+    done = try_repo(hook_repo, captures, "captures/lists.har")
+    assert done.returncode == 0, done.stdout
+    assert checked(done.stdout) == 0
 
 
 @pytest.fixture
