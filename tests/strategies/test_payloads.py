@@ -58,6 +58,7 @@ def _sample(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
         max_examples=count,
         phases=[Phase.generate],
         database=None,
+        derandomize=True,  # a fixed sample: the distribution checks below cannot flake
         suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
