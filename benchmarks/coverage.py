@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,15 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import validate as generator
-from common import cli_executable, versions
+from common import cli_executable, measure, versions
 
 TARGET = 2.0
-#: Runs argv[1:] and prints the children's peak RSS (KB, Linux's ru_maxrss).
-_PEAK = (
-    "import resource, subprocess, sys; "
-    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
 
 
 def best(loop, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -63,9 +56,8 @@ def time_command(path: Path, name: str, repeats: int, *extra: str) -> tuple[floa
     """Seconds of the fastest ``klaviyo-contract validate`` over ``path`` (whole process)
     and its peak RSS in MB.
 
-    The command is started by a small Python process that reports its children's
-    ``ru_maxrss``: on Linux a child's figure starts from its parent's size at fork, and
-    this benchmark holds every payload parsed.
+    (:func:`common.measure`: this benchmark holds every payload parsed, which a forked
+    child's own figure would count).
     """
     with tempfile.TemporaryDirectory() as scratch:
         report = str(Path(scratch) / "report.json")
@@ -75,10 +67,7 @@ def time_command(path: Path, name: str, repeats: int, *extra: str) -> tuple[floa
         peaks: list[float] = []
 
         def run() -> None:
-            done = subprocess.run(
-                [sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, check=True
-            )
-            peaks.append(int(done.stdout.split()[-1]) / 1024)
+            peaks.append(measure(command, keep_stdout=False).rss_mb)
 
         return best(run, repeats), min(peaks)
 

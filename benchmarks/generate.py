@@ -22,7 +22,7 @@ suppress_health_check=list(HealthCheck))`` and a test body that only counts):
 - ``bulk``: the whole ``klaviyo-contract generate NAME --count N --seed S`` process
   (``--bulk-count``, default 100,000; valid, then ``--invalid``), output to /dev/null:
   payloads a second of the whole process (start-up included), its peak RSS (from
-  ``/usr/bin/time``), and the rate against the Hypothesis-driven and hand-written rows above;
+  ``common.measure``), and the rate against the Hypothesis-driven and hand-written rows above;
 - ``build``: in a fresh process each time (imports, ``Contract.default()`` and one
   trivial ``@given`` run done first, untimed), the time to build the strategy and
   draw its first example under ``@given``.
@@ -49,14 +49,13 @@ import pstats
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from common import cli_executable, versions
+from common import cli_executable, measure, versions
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
@@ -389,27 +388,16 @@ class Bulk:
 
 
 def run_bulk(bulk: Bulk, seed: int) -> None:
-    """One ``generate`` process, output to /dev/null: its wall seconds and peak RSS.
-
-    Peak RSS comes from ``/usr/bin/time`` where present: a child's own ``ru_maxrss``
-    starts from this (larger) process's RSS at fork time on Linux.
-    """
+    """One ``generate`` process, output to /dev/null: its wall seconds and peak RSS
+    (:func:`common.measure`)."""
     command = [cli_executable(), "generate", bulk.schema, "--count", str(bulk.count)]
     command += ["--seed", str(seed)] + (["--invalid"] if bulk.kind == "invalid" else [])
-    timer = "/usr/bin/time"
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, open(os.devnull, "wb") as sink:
-        if os.path.exists(timer):
-            command = [timer, "-f", "%M", "-o", rss.name, *command]
-        start = time.perf_counter()
-        done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False)
-        seconds = time.perf_counter() - start
-        kilobytes = rss.read().strip().splitlines()
-    if done.returncode != 0:
-        bulk.error = done.stderr.decode(errors="replace").strip()[-200:] or "failed"
+    done = measure(command, keep_stdout=False)
+    if done.status != 0:
+        bulk.error = done.stderr.strip()[-200:] or "failed"
         return
-    bulk.seconds.append(seconds)
-    if kilobytes and kilobytes[-1].isdigit():
-        bulk.rss_mb.append(int(kilobytes[-1]) / 1024)
+    bulk.seconds.append(done.seconds)
+    bulk.rss_mb.append(done.rss_mb)
 
 
 def measure_bulk(schemas: Iterable[str], count: int, repeats: int) -> list[Bulk]:
@@ -930,7 +918,7 @@ def main(argv: list[str] | None = None) -> int:
             "bulk: whole `klaviyo-contract generate NAME --count N --seed S [--invalid]` "
             "process, stdout to /dev/null;",
             "  seconds and payloads/s: median of the rounds; peak RSS: the largest "
-            "(/usr/bin/time %M); ratios: against the @given rates of this run",
+            "(wrapper getrusage); ratios: against the @given rates of this run",
             "",
             bulk_table(bulks, rows),
         ]

@@ -43,7 +43,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import uuid
 from dataclasses import dataclass, field, replace
@@ -51,7 +50,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from common import cli_executable, versions
+from common import cli_executable, measure, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = "CouponCodeCreateJobResponseObjectResource"
@@ -268,23 +267,6 @@ def json_files(data: DataSet, out: Path, seed: int) -> DataSet:
 
 # -- running and measuring a process ----------------------------------------------------
 
-# Each measured command runs under this wrapper, a fresh process with no other child:
-# its RUSAGE_CHILDREN.ru_maxrss is then the peak RSS of that command (the largest
-# process of its tree: workers are waited for by their parent and count too). It
-# spawns with posix_spawn and imports nothing heavy, so its own size (the floor of
-# the figure) stays that of a bare Python.
-WRAPPER = textwrap.dedent(
-    """\
-    import os, resource, sys, time
-    start = time.perf_counter()
-    pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
-    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    seconds = time.perf_counter() - start
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    with open(sys.argv[1], "w") as out:
-        out.write(f"{status} {seconds} {maxrss}")
-    """
-)
 RSS_METHOD = (
     "peak RSS: getrusage(RUSAGE_CHILDREN).ru_maxrss in a fresh wrapper process per "
     "command (the largest single process of the command's tree; for --jobs, workers "
@@ -342,22 +324,9 @@ class Bench:
 
     def _run_once(self, command: list[str], display: str) -> Run:
         progress(f"running: {display}")
-        with tempfile.NamedTemporaryFile("r", dir=self.out, suffix=".rusage") as result:
-            done = subprocess.run(
-                [sys.executable, "-c", WRAPPER, result.name, *command],
-                cwd=ROOT,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            status, seconds, maxrss = result.read().split() or ("-1", "0", "0")
-        # ru_maxrss is in kilobytes on Linux, bytes on macOS.
-        scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-        run = Run(
-            command, int(status), float(seconds), int(maxrss) / scale, done.stdout, done.stderr
-        )
-        if done.returncode != 0 or not run.ok:
+        done = measure(command, cwd=ROOT, env=self.env)
+        run = Run(command, done.status, done.seconds, done.rss_mb, done.stdout, done.stderr)
+        if not run.ok:
             self.failures.append(run)
         return run
 
