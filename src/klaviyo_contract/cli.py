@@ -52,18 +52,6 @@ class ValidateOptions:
     min_coverage: float | None = None
 
 
-def _report_formats() -> tuple[str, ...]:
-    from .reports import WRITERS
-
-    return tuple(WRITERS)
-
-
-def _diff_formats() -> tuple[str, ...]:
-    from .reports.diff import WRITERS
-
-    return tuple(WRITERS)
-
-
 def load_contract(options: ContractOptions) -> Contract:
     """The contract the options name: a folder, an OpenAPI document, or the bundled one."""
     if options.openapi is not None:
@@ -108,12 +96,20 @@ def _check(options: ValidateOptions, stderr: TextIO, *, coverage: bool) -> tuple
 
 def validate(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     from .reports import ReportOptions, write
+    from .reports.coverage import format_for
     from .reports.files import write_atomically
 
     contract, summary = _check(options, stderr, coverage=options.coverage is not None)
     coverage_status = OK
     if options.coverage is not None:
-        coverage_status = _write_coverage(contract, summary, options, options.coverage, stderr)
+        coverage_status = _write_coverage(
+            contract,
+            summary,
+            options.coverage,
+            stderr,
+            fmt=format_for(options.coverage),
+            minimum=options.min_coverage,
+        )
     report_options = ReportOptions(
         color=options.output is None and wants_color(stdout),
         tool_version=_version(),
@@ -150,40 +146,41 @@ def coverage(options: ValidateOptions, stdout: TextIO, stderr: TextIO) -> int:
     if summary.empty and not options.allow_empty:
         stderr.write(f"klaviyo-contract: error: {_nothing_checked(summary, options.paths)}\n")
         return PROBLEM
-    status = _write_coverage(contract, summary, options, options.output or stdout, stderr)
+    target = options.output or stdout
+    status = _write_coverage(
+        contract, summary, target, stderr, fmt=options.format, minimum=options.min_coverage
+    )
     return max(summary.exit_status, status)
 
 
 def _write_coverage(
     contract: Contract,
     summary: Summary,
-    options: ValidateOptions,
     target: str | TextIO,
     stderr: TextIO,
+    *,
+    fmt: str,
+    minimum: float | None,
 ) -> int:
-    """Write the coverage report of ``summary`` to a file (its format from ``--format``
-    for ``coverage``, else from the file's suffix) or a stream; 1 below
-    ``--min-coverage``, else 0."""
+    """Write the coverage report of ``summary`` in format ``fmt`` to a file or a
+    stream, and its line on stderr; 1 below ``--min-coverage``, else 0."""
     from .coverage import Coverage
-    from .reports.coverage import format_for
-    from .reports.coverage import write as write_coverage
+    from .reports.coverage import render
     from .reports.files import write_atomically
 
     model = (summary.coverage or Coverage.of(contract)).to_dict()
     headline, counts = model["headline"], summary.counts
     written = ""
     if isinstance(target, str):
-        fmt = options.format if options.coverage is None else format_for(target)
-        write_atomically(target, lambda out: write_coverage(model, fmt, out))
+        write_atomically(target, render(model, fmt))
         written = f": coverage report written to {target}"
     else:
-        write_coverage(model, options.format, target)
+        target.write(render(model, fmt))
     stderr.write(
         f"coverage {headline['percent']:.1f}% ({headline['exercised']}/{headline['items']} "
         f"items); {counts['checked']} checked, {counts['violate']} violate, "
         f"{counts['unreadable']} unreadable{written}\n"
     )
-    minimum = options.min_coverage
     if minimum is not None and headline["exercised"] * 100 < minimum * headline["items"]:
         stderr.write(
             f"klaviyo-contract: coverage {headline['percent']:.1f}% is below "
@@ -403,12 +400,6 @@ def schemas(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return OK
 
 
-def _coverage_formats() -> tuple[str, ...]:
-    from .reports.coverage import COVERAGE_WRITERS
-
-    return tuple(COVERAGE_WRITERS)
-
-
 def _percentage(text: str) -> float:
     try:
         value = float(text)
@@ -565,6 +556,12 @@ def _command(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The --format choices come from the tables that write them (their writers load
+    # only when used).
+    from .reports import WRITERS
+    from .reports.coverage import COVERAGE_WRITERS
+    from .reports.diff import WRITERS as DIFF_WRITERS
+
     parser = _Parser(
         prog="klaviyo-contract",
         description="Check Klaviyo API responses against Klaviyo's published JSON Schemas.",
@@ -584,7 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
         "folders (walked) or - (standard input).",
     )
     _add_checking_options(check)
-    check.add_argument("--format", choices=_report_formats(), default="text")
+    check.add_argument("--format", choices=tuple(WRITERS), default="text")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     check.add_argument(
         "--coverage",
@@ -637,7 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     changes.add_argument("old", metavar="OLD")
     changes.add_argument("new", metavar="NEW")
-    changes.add_argument("--format", choices=_diff_formats(), default="text")
+    changes.add_argument("--format", choices=tuple(DIFF_WRITERS), default="text")
     changes.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
 
     schema_command = _command(commands, "schemas", help="list, show, check or vendor schemas")
@@ -662,7 +659,7 @@ def build_parser() -> argparse.ArgumentParser:
         "when coverage is below --min-coverage.",
     )
     _add_checking_options(measure)
-    measure.add_argument("--format", choices=_coverage_formats(), default="text")
+    measure.add_argument("--format", choices=tuple(COVERAGE_WRITERS), default="text")
     measure.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     return parser
 

@@ -41,7 +41,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
-import io
 import math
 import os
 import re
@@ -519,8 +518,7 @@ class ContractSession:
                 if key in files and key not in here:
                     continue
                 here.add(key)
-                source = dataclasses.replace(entry.source, path=_display(Path(key), root))
-                files.setdefault(key, []).append(dataclasses.replace(entry, source=source))
+                files.setdefault(key, []).append(_shown_at(entry, _display(Path(key), root)))
         if self.options.recordings and not files and not self._collected:
             # A gate pointed at the wrong folder never goes green on nothing.
             shown = ", ".join(_display(path, root) for path in self.options.recordings)
@@ -563,10 +561,7 @@ class ContractSession:
             return None
         self._collected.add(key)
         shown = _display(Path(key), self.config.rootpath)
-        entries = [
-            dataclasses.replace(entry, source=dataclasses.replace(entry.source, path=shown))
-            for entry in inputs.read(key)
-        ]
+        entries = [_shown_at(entry, shown) for entry in inputs.read(key)]
         return RecordingFile.from_parent(parent, path=file_path, entries=entries)
 
     def _is_recording(self, key: str) -> bool:
@@ -648,15 +643,11 @@ class ContractSession:
         """The coverage report, in the format the file's suffix names; a session that
         checked nothing writes the report of nothing (every item unseen)."""
         from .coverage import Coverage
-        from .reports.coverage import format_for
-        from .reports.coverage import write as write_coverage
+        from .reports.coverage import format_for, render
         from .reports.files import write_atomically
 
         counted = self.coverage if self.coverage is not None else Coverage.of(self.contract())
-        model = counted.to_dict()
-        buffer = io.StringIO()
-        write_coverage(model, format_for(str(path)), buffer)
-        write_atomically(path, self.redact(buffer.getvalue()))
+        write_atomically(path, self.redact(render(counted.to_dict(), format_for(str(path)))))
 
 
 class _XdistMerge:
@@ -697,6 +688,11 @@ def _without_internal_tail(tb: TracebackType) -> TracebackType | None:
     for link in reversed(chain[:keep]):
         head = TracebackType(head, link.tb_frame, link.tb_lasti, link.tb_lineno)
     return head
+
+
+def _shown_at(entry: Record | Problem, path: str) -> Record | Problem:
+    """``entry`` with its source's path as node ids show it (from the rootdir)."""
+    return dataclasses.replace(entry, source=dataclasses.replace(entry.source, path=path))
 
 
 def _display(path: Path, root: Path) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coupon_jobs import assert_look_like_klaviyo_s
 
 from conftest import ENGINES, needs_catalogue
 from klaviyo_contract import Contract
@@ -83,19 +84,7 @@ def test_the_same_seed_gives_the_same_stream_and_another_seed_another() -> None:
 def test_a_thousand_bulk_coupon_jobs_look_like_klaviyo_s() -> None:
     """The strategies' distributions: nulls, every status, arrays short and long."""
     jobs = list(itertools.islice(payload_stream(DEFAULT, COUPON, seed=11), 1000))
-    attributes = [job["attributes"] for job in jobs]
-    for field in ("completed_count", "failed_count", "completed_at", "errors", "expires_at"):
-        nulls = sum(1 for a in attributes if field in a and a[field] is None)
-        assert nulls >= 200, (field, nulls)
-    assert {a["status"] for a in attributes} == {"cancelled", "complete", "processing", "queued"}
-    lengths = Counter(
-        len(job["relationships"]["coupon-codes"]["data"])
-        for job in jobs
-        if "data" in job.get("relationships", {}).get("coupon-codes", {})
-    )
-    assert lengths[0] > 0
-    assert any(1 <= n <= 3 for n in lengths)
-    assert any(n >= 100 for n in lengths)
+    assert_look_like_klaviyo_s(jobs, nulls_at_least=200)
     kinds = Counter(
         example.kind
         for example in itertools.islice(invalid_payload_stream(DEFAULT, COUPON, seed=11), 1000)

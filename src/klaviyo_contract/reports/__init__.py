@@ -45,9 +45,24 @@ class LazyWriters(Mapping[str, _W]):
     looked up: a run imports the one writer it uses (XML and SARIF cost startup
     otherwise), while the names are there for the CLI's ``--format`` choices."""
 
-    def __init__(self, package: str, modules: dict[str, str]) -> None:
+    def __init__(self, package: str, modules: dict[str, str], *, kind: str = "report") -> None:
         self._package = package
         self._modules = modules
+        self._kind = kind
+
+    def pick(self, fmt: str) -> _W:
+        """The writer of ``fmt``.
+
+        Raises:
+            UsageError: ``fmt`` names no format; the message lists the formats.
+        """
+        try:
+            return self[fmt]
+        except KeyError:
+            choices = ", ".join(self)
+            raise UsageError(
+                f"unknown {self._kind} format {fmt!r}; choose from {choices}"
+            ) from None
 
     def __getitem__(self, fmt: str) -> _W:
         module = importlib.import_module(f"{self._package}.{self._modules[fmt]}")
@@ -62,7 +77,7 @@ class LazyWriters(Mapping[str, _W]):
 
 
 #: Format name -> writer; the CLI's ``--format`` choices come from this table.
-WRITERS: Mapping[str, Writer] = LazyWriters(
+WRITERS: LazyWriters[Writer] = LazyWriters(
     __name__,
     {"text": "text", "json": "json_", "junit": "junit", "github": "github", "sarif": "sarif"},
 )
@@ -82,10 +97,4 @@ def write(
     Raises:
         UsageError: ``fmt`` names no format.
     """
-    try:
-        writer = WRITERS[fmt]
-    except KeyError:
-        raise UsageError(
-            f"unknown report format {fmt!r}; choose from {', '.join(WRITERS)}"
-        ) from None
-    writer(summary, out, options)
+    WRITERS.pick(fmt)(summary, out, options)

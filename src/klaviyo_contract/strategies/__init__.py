@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import bundle
-from ..errors import GenerationError
+from ..errors import GenerationError, UsageError
 from ..model import InvalidPayload
 from ._breakers import Target, targets
 from ._build import Builder, Node
@@ -71,7 +71,7 @@ def _invalid_argument(message: str) -> Exception:
     try:
         from hypothesis.errors import InvalidArgument
     except ImportError:  # pragma: no cover - the bulk streams run without Hypothesis
-        return ValueError(message)
+        return UsageError(message)
     return InvalidArgument(message)
 
 

@@ -7,7 +7,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ...errors import UsageError
 from .. import LazyWriters
 
 if TYPE_CHECKING:
@@ -26,8 +25,10 @@ class CoverageWriter(Protocol):
 
 
 #: Format name -> writer; the CLI's ``coverage --format`` choices come from this table.
-COVERAGE_WRITERS: Mapping[str, CoverageWriter] = LazyWriters(
-    __name__, {"text": "text", "json": "json_", "markdown": "markdown", "html": "html"}
+COVERAGE_WRITERS: LazyWriters[CoverageWriter] = LazyWriters(
+    __name__,
+    {"text": "text", "json": "json_", "markdown": "markdown", "html": "html"},
+    kind="coverage",
 )
 
 
@@ -46,13 +47,16 @@ def write(model: Mapping[str, Any], fmt: str, out: TextIO) -> None:
     Raises:
         UsageError: ``fmt`` names no format.
     """
-    try:
-        writer = COVERAGE_WRITERS[fmt]
-    except KeyError:
-        raise UsageError(
-            f"unknown coverage format {fmt!r}; choose from {', '.join(COVERAGE_WRITERS)}"
-        ) from None
-    writer(model, out)
+    COVERAGE_WRITERS.pick(fmt)(model, out)
+
+
+def render(model: Mapping[str, Any], fmt: str) -> str:
+    """A coverage model as the text of a report in format ``fmt`` (for a file)."""
+    import io
+
+    buffer = io.StringIO()
+    write(model, fmt, buffer)
+    return buffer.getvalue()
 
 
 def worst_first(rows: list[Mapping[str, Any]], *keys: str) -> list[Mapping[str, Any]]:
